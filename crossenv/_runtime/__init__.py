@@ -1,0 +1,36 @@
+"""Cross-python's start-up: make this interpreter report the Host.
+
+This package is copied unchanged into Cross-python's site-packages as
+``_crossenv`` and started by the one-line ``_crossenv.pth``.  It reads its
+configuration from ``crossenv.json`` beside ``pyvenv.cfg``; nothing in it is
+generated code.  Setting ``CROSSENV_BUILD_SIDE=1`` in the environment turns it
+off, which is how build requirements get installed for the Build machine.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import config, hooks, patch_os, patch_sys
+from .buildside import BuildSideFinder
+
+#: When set to ``1``, Cross-python behaves as the plain Build-python it is.
+BUILD_SIDE = "CROSSENV_BUILD_SIDE"
+
+_active = False
+
+
+def activate() -> None:
+    """Install every patch once; later calls (e.g. from pip's isolation) do nothing."""
+    global _active
+    if _active or os.environ.get(BUILD_SIDE) == "1":
+        return
+    _active = True
+    cfg = config.load(sys.prefix)
+    patch_sys.apply(cfg)
+    patch_os.apply(cfg)
+    config.apply_environ(cfg, os.environ)
+    cross_site = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.meta_path.append(BuildSideFinder(cfg["build_site"], cross_site, cfg["hidden"]))
+    hooks.install(cfg)

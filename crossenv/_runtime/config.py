@@ -1,0 +1,74 @@
+"""The environment's configuration, read as JSON data."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, MutableMapping, Union
+
+try:
+    from typing import TypedDict
+except ImportError:  # pragma: no cover - Python 3.7
+    TypedDict = dict  # type: ignore[assignment,misc]
+
+#: File names, relative to Cross-python's ``sys.prefix``.
+CONFIG_FILE = "crossenv.json"
+VARS_FILE = "crossenv-sysconfigdata.json"
+#: Set in the environment once ``--env`` assignments were applied.
+ENV_APPLIED = "CROSSENV_ENV_APPLIED"
+
+
+class Config(TypedDict):
+    """What ``crossenv.json`` holds (see ``crossenv.builder``)."""
+
+    prefix: str
+    sys_platform: str
+    sysname: str
+    machine: str
+    platform: str
+    multiarch: str
+    pointer_bits: int
+    sysconfigdata_names: List[str]
+    platform_tags: List[str]
+    config_overrides: Dict[str, str]
+    build_site: str
+    hidden: List[str]
+    environ: List[List[str]]
+
+
+def load(prefix: str) -> Config:
+    """Read ``crossenv.json`` from the environment at ``prefix``."""
+    with open(os.path.join(prefix, CONFIG_FILE), encoding="utf-8") as stream:
+        data: Config = json.load(stream)
+    data["prefix"] = prefix
+    return data
+
+
+def load_vars(cfg: Config) -> Dict[str, Union[str, int]]:
+    """Read the Host's build-time variables (only when sysconfig asks)."""
+    with open(os.path.join(cfg["prefix"], VARS_FILE), encoding="utf-8") as stream:
+        result: Dict[str, Union[str, int]] = json.load(stream)
+    return result
+
+
+def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
+    """Apply the ``--env`` assignments once per process tree.
+
+    ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
+    ``:=`` appends after ``os.pathsep``.
+    """
+    if not cfg["environ"] or environ.get(ENV_APPLIED) == cfg["prefix"]:
+        return
+    for name, operator, value in cfg["environ"]:
+        current = environ.get(name)
+        if operator == "=" or (operator == "?=" and current is None):
+            environ[name] = value
+        elif operator in ("+=", ":="):
+            sep = " " if operator == "+=" else os.pathsep
+            environ[name] = f"{current}{sep}{value}" if current else value
+    environ[ENV_APPLIED] = cfg["prefix"]
+
+
+def dump(data: Any) -> str:
+    """Serialize configuration the way the builder writes it."""
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,120 @@
+"""``cross-expose``: let Cross-python count a Build-side package as installed.
+
+Packages installed with ``build-pip`` can be imported by Cross-python, but
+their metadata is not visible to it, so a build that checks for, say,
+Cython's distribution does not find it.  Exposing a package writes a small
+``.dist-info`` (its ``METADATA`` and a marker, no ``RECORD``, so that
+``pip uninstall`` in Cross-python cannot touch the Build-side files) into
+Cross-python's site-packages.  ``--remove`` takes it away again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import sys
+from importlib import metadata
+from typing import Dict, List, Optional
+
+from . import config
+
+MARKER = "CROSSENV_EXPOSED"
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalization of a project name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _cross_site() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def build_side(build_site: str) -> Dict[str, metadata.Distribution]:
+    """The distributions installed with build-pip, by normalized name."""
+    found = {}
+    for dist in metadata.distributions(path=[build_site]):
+        name = dist.metadata["Name"]
+        if name:
+            found.setdefault(normalize(name), dist)
+    return found
+
+
+def exposed(cross_site: str) -> Dict[str, str]:
+    """Exposed names mapped to their ``.dist-info`` directory."""
+    result = {}
+    for entry in sorted(os.listdir(cross_site)):
+        marker = os.path.join(cross_site, entry, MARKER)
+        if entry.endswith(".dist-info") and os.path.isfile(marker):
+            with open(marker, encoding="utf-8") as stream:
+                result[stream.read().strip()] = os.path.join(cross_site, entry)
+    return result
+
+
+def expose(dist: metadata.Distribution, cross_site: str) -> str:
+    """Write the exposing ``.dist-info`` for ``dist``; return its path."""
+    name = dist.metadata["Name"]
+    folder = f"{re.sub(r'[-.]+', '_', name)}-{dist.version}.dist-info"
+    target = os.path.join(cross_site, folder)
+    os.makedirs(target, exist_ok=True)
+    with open(os.path.join(target, "METADATA"), "w", encoding="utf-8") as stream:
+        stream.write(dist.read_text("METADATA") or f"Metadata-Version: 2.1\nName: {name}\n")
+    with open(os.path.join(target, "INSTALLER"), "w", encoding="utf-8") as stream:
+        stream.write("cross-expose\n")
+    with open(os.path.join(target, MARKER), "w", encoding="utf-8") as stream:
+        stream.write(normalize(name) + "\n")
+    return target
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run ``cross-expose``; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="cross-expose",
+        description="Make packages installed with build-pip count as installed "
+        "for Cross-python. With no NAME, list the Build-side packages.",
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="package to expose")
+    parser.add_argument(
+        "-r", "--remove", action="store_true", help="stop exposing the named packages"
+    )
+    args = parser.parse_args(argv)
+    cfg = config.load(sys.prefix)
+    cross_site = _cross_site()
+    available = build_side(cfg["build_site"])
+    shown = exposed(cross_site)
+    if not args.names:
+        if args.remove:
+            parser.error("--remove needs at least one NAME")
+        for key, dist in sorted(available.items()):
+            mark = "  (exposed)" if key in shown else ""
+            print(f"{dist.metadata['Name']} {dist.version}{mark}")
+        return 0
+    status = 0
+    for name in args.names:
+        key = normalize(name)
+        if args.remove:
+            if key not in shown:
+                print(f"cross-expose: {name} is not exposed", file=sys.stderr)
+                status = 1
+                continue
+            shutil.rmtree(shown[key])
+            print(f"no longer exposed: {name}")
+        elif key not in available:
+            print(
+                f"cross-expose: {name} is not installed for Build-python "
+                f"(install it with build-pip first)",
+                file=sys.stderr,
+            )
+            status = 1
+        else:
+            if key in shown:
+                shutil.rmtree(shown[key])
+            expose(available[key], cross_site)
+            print(f"exposed: {available[key].metadata['Name']} {available[key].version}")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

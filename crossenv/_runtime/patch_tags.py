@@ -1,0 +1,18 @@
+"""Patch ``packaging.tags`` (and pip's copy) to accept the Host's platform tags."""
+
+from __future__ import annotations
+
+import types
+from typing import Iterator
+
+from .config import Config
+
+
+def apply(module: types.ModuleType, cfg: Config) -> None:
+    """Make ``platform_tags()`` yield the configured Host tags."""
+    tags = tuple(cfg["platform_tags"])
+
+    def platform_tags() -> Iterator[str]:
+        yield from tags
+
+    module.platform_tags = platform_tags  # type: ignore[attr-defined]

@@ -1,0 +1,151 @@
+"""Find a Host-python's files: install tree, build directory, or an explicit file.
+
+Everything here only reads files; nothing from the Host is run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+from typing import List, Optional
+
+from . import sysconfigdata
+from .errors import HostPythonError
+from .sysconfigdata import ConfigVars, text_var
+
+_ELF_MAGIC = b"\x7fELF"
+
+
+@dataclasses.dataclass(frozen=True)
+class HostPython:
+    """What was found of a Host-python."""
+
+    #: The interpreter as given on the command line.
+    executable: Path
+    #: The sysconfigdata file that was read.
+    sysconfigdata_file: Path
+    #: Its ``build_time_vars``, as recorded (not relocated).
+    config: ConfigVars
+    #: Where the Host's ``prefix`` really is on this machine.
+    prefix: Path
+    #: The Host's root file system on this machine, if Host-python lives in one.
+    sysroot: Optional[Path]
+
+    @property
+    def version(self) -> str:
+        """``major.minor`` of Host-python."""
+        return text_var(self.config, "VERSION") or text_var(self.config, "py_version_short")
+
+    @property
+    def recorded_prefix(self) -> str:
+        """The ``prefix`` Host-python was configured with."""
+        return text_var(self.config, "prefix", "/usr/local")
+
+
+def _check_executable(path: Path) -> None:
+    if not path.exists():
+        raise HostPythonError(f"Host-python not found: {path}")
+    if path.is_dir():
+        raise HostPythonError(f"Host-python is a directory, not an interpreter: {path}")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(4)
+    except OSError as exc:
+        raise HostPythonError(f"cannot read Host-python {path}: {exc.strerror}") from None
+    if head != _ELF_MAGIC and not head.startswith(b"#!") and head[:4] not in (
+        b"\xcf\xfa\xed\xfe",
+        b"\xca\xfe\xba\xbe",
+    ):
+        raise HostPythonError(f"not a Python interpreter (no ELF or Mach-O header): {path}")
+
+
+def _candidates(directory: Path) -> List[Path]:
+    return sorted(directory.glob("_sysconfigdata_*.py"))
+
+
+def _unique(found: List[Path], where: str) -> Path:
+    distinct = {os.path.realpath(path): path for path in found}
+    if not distinct:
+        raise HostPythonError(f"no _sysconfigdata_*.py found {where}")
+    if len(distinct) > 1:
+        names = ", ".join(str(path) for path in found)
+        raise HostPythonError(
+            f"more than one sysconfigdata file {where} ({names}); "
+            "choose one with --sysconfigdata-file"
+        )
+    # Prefer the name the Host's own sysconfig would import (Debian ships an
+    # alias symlink beside the real file).
+    return sorted(found, key=lambda path: (path.is_symlink(), path.name))[0]
+
+
+def _version_from_name(path: Path) -> Optional[str]:
+    match = re.search(r"python(\d+\.\d+)", path.name)
+    return match.group(1) if match else None
+
+
+def find_sysconfigdata(executable: Path) -> Path:
+    """Find the sysconfigdata file belonging to the Host-python ``executable``."""
+    bindir = executable.parent
+    pybuilddir = bindir / "pybuilddir.txt"
+    if pybuilddir.is_file():
+        try:
+            relative = pybuilddir.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise HostPythonError(f"cannot read {pybuilddir}: {exc.strerror}") from None
+        return _unique(_candidates(bindir / relative), f"in build directory {bindir / relative}")
+    prefix = bindir.parent
+    version = _version_from_name(executable) or _version_from_name(executable.resolve())
+    pattern = f"python{version}" if version else "python3.*"
+    found: List[Path] = []
+    for libdir in ("lib", "lib64"):
+        for stdlib in sorted((prefix / libdir).glob(pattern)):
+            found.extend(_candidates(stdlib))
+    return _unique(found, f"under {prefix}/lib/{pattern}")
+
+
+def infer_sysroot(install_prefix: Path, recorded_prefix: str) -> Optional[Path]:
+    """Return SYSROOT when ``install_prefix`` is ``SYSROOT + recorded_prefix``."""
+    recorded = recorded_prefix.rstrip("/")
+    actual = str(install_prefix).rstrip("/")
+    if not recorded or actual == recorded or not actual.endswith(recorded):
+        return None
+    return Path(actual[: -len(recorded)] or "/")
+
+
+def discover(
+    executable: Path,
+    *,
+    sysconfigdata_file: Optional[Path] = None,
+    sysroot: Optional[Path] = None,
+) -> HostPython:
+    """Find and read everything crossenv needs to know about Host-python."""
+    executable = Path(os.path.abspath(executable))
+    _check_executable(executable)
+    if sysconfigdata_file is not None:
+        if not sysconfigdata_file.is_file():
+            raise HostPythonError(f"--sysconfigdata-file not found: {sysconfigdata_file}")
+        data_file = Path(os.path.abspath(sysconfigdata_file))
+    else:
+        data_file = find_sysconfigdata(executable)
+    config = sysconfigdata.read(data_file)
+    recorded = text_var(config, "prefix", "/usr/local")
+    in_build_dir = (executable.parent / "pybuilddir.txt").is_file()
+    install_prefix = executable.parent if in_build_dir else executable.parent.parent
+    if sysroot is None and not in_build_dir:
+        sysroot = infer_sysroot(install_prefix, recorded)
+    if sysroot is not None:
+        sysroot = Path(os.path.abspath(sysroot))
+        if not sysroot.is_dir():
+            raise HostPythonError(f"sysroot is not a directory: {sysroot}")
+        prefix = Path(str(sysroot).rstrip("/") + "/" + recorded.lstrip("/"))
+    else:
+        prefix = install_prefix
+    return HostPython(
+        executable=executable,
+        sysconfigdata_file=data_file,
+        config=config,
+        prefix=prefix,
+        sysroot=sysroot,
+    )

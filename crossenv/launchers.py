@@ -1,0 +1,50 @@
+"""Write ``ENV_DIR/bin``: the launchers and ``activate``, every path quoted."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import Dict, List
+
+
+def _template(name: str) -> str:
+    return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
+
+
+def commands(env_dir: Path, version: str) -> Dict[str, List[str]]:
+    """Map each launcher name to the command it runs (pure)."""
+    cross = str(env_dir / "cross" / "bin" / "python")
+    build = str(env_dir / "build" / "bin" / "python")
+    major = version.split(".")[0]
+    result: Dict[str, List[str]] = {}
+    for name in ("python", f"python{major}", f"python{version}", "cross-python"):
+        result[name] = [cross]
+    for name in ("pip", f"pip{major}", f"pip{version}", "cross-pip"):
+        result[name] = [cross, "-m", "pip"]
+    result["build-python"] = [build]
+    result["build-pip"] = [build, "-m", "pip"]
+    result["cross-expose"] = [cross, "-m", "_crossenv.expose"]
+    return result
+
+
+def render_launcher(name: str, command: List[str]) -> str:
+    """The text of one launcher script."""
+    quoted = " ".join(shlex.quote(word) for word in command)
+    return _template("launcher.sh").replace("__NAME__", name).replace("__COMMAND__", quoted)
+
+
+def render_activate(env_dir: Path) -> str:
+    """The text of ``bin/activate`` for ``env_dir``."""
+    return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
+
+
+def write(env_dir: Path, version: str) -> None:
+    """Create ``env_dir/bin`` with every launcher and ``activate``."""
+    bindir = env_dir / "bin"
+    bindir.mkdir(parents=True, exist_ok=True)
+    for name, command in commands(env_dir, version).items():
+        path = bindir / name
+        path.write_text(render_launcher(name, command), encoding="utf-8")
+        os.chmod(path, 0o755)
+    (bindir / "activate").write_text(render_activate(env_dir), encoding="utf-8")

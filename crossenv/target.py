@@ -1,0 +1,135 @@
+"""The Host's identity, computed from its build-time configuration (pure)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Mapping, Optional, Tuple
+
+from .sysconfigdata import ConfigValue, text_var
+
+#: ``uname().sysname`` for each ``MACHDEP``.
+_SYSNAMES = {"linux": "Linux", "android": "Linux", "darwin": "Darwin", "ios": "Darwin"}
+
+#: ELF ``e_machine`` for each normalized machine name (for checking binaries).
+ELF_MACHINES = {
+    "aarch64": 183,
+    "x86_64": 62,
+    "i686": 3,
+    "armv7l": 40,
+    "armv6l": 40,
+    "riscv64": 243,
+    "s390x": 22,
+    "ppc64le": 21,
+    "ppc64": 21,
+    "mips64": 8,
+    "loongarch64": 258,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """What Cross-python reports about the machine it pretends to be."""
+
+    #: ``sys.platform`` (``linux``, ``android``, ``ios``, ...).
+    sys_platform: str
+    #: ``os.uname().sysname``.
+    sysname: str
+    #: ``os.uname().machine`` and ``platform.machine()``.
+    machine: str
+    #: ``sysconfig.get_platform()``, e.g. ``linux-aarch64``.
+    platform: str
+    #: ``sys.implementation._multiarch`` (may be empty).
+    multiarch: str
+    #: The GNU triple the Host-python was configured for.
+    triple: str
+    #: ``EXT_SUFFIX`` of extension modules.
+    ext_suffix: str
+    #: 32 or 64.
+    pointer_bits: int
+    #: True for big-endian Hosts.
+    big_endian: bool
+    #: Module name under which sysconfig looks for the build-time variables.
+    sysconfigdata_name: str
+    #: Platform tags that pip accepts for wheels, most specific first.
+    platform_tags: Tuple[str, ...]
+
+    @property
+    def elf_machine(self) -> Optional[int]:
+        """The ELF ``e_machine`` value of this Host's binaries, if known."""
+        return ELF_MACHINES.get(self.machine)
+
+
+def machine_from_triple(triple: str) -> str:
+    """Return what ``uname -m`` prints on a machine of the GNU ``triple``."""
+    cpu = triple.split("-", 1)[0]
+    if cpu in ("arm64",):
+        return "aarch64"
+    if re.fullmatch(r"i[3-6]86", cpu):
+        return "i686"
+    if cpu.startswith("arm"):
+        return "armv7l" if triple.endswith("hf") or cpu.startswith("armv7") else "armv6l"
+    if cpu == "powerpc64le":
+        return "ppc64le"
+    if cpu == "powerpc64":
+        return "ppc64"
+    if cpu.startswith("mips64"):
+        return "mips64"
+    return cpu
+
+
+def tag_safe(text: str) -> str:
+    """Turn a platform string into its wheel-tag spelling (``linux-x`` -> ``linux_x``)."""
+    return re.sub(r"[^A-Za-z0-9]", "_", text)
+
+
+def describe(
+    config: Mapping[str, ConfigValue],
+    *,
+    machine: Optional[str] = None,
+    platform: Optional[str] = None,
+    manylinux: Tuple[str, ...] = (),
+) -> Target:
+    """Compute the Host's identity from its ``build_time_vars``.
+
+    ``machine`` and ``platform`` override what is derived; ``manylinux`` tags
+    are accepted in addition to the plain platform tag.
+    """
+    machdep = text_var(config, "MACHDEP", "linux") or "linux"
+    sys_platform = "linux" if machdep.startswith("linux") else machdep
+    triple = text_var(config, "HOST_GNU_TYPE") or text_var(config, "MULTIARCH")
+    machine = machine or machine_from_triple(triple)
+    multiarch = text_var(config, "MULTIARCH")
+    platform = platform or _platform_of(config, sys_platform, machine)
+    sizeof = config.get("SIZEOF_VOID_P", 8)
+    abiflags = text_var(config, "ABIFLAGS")
+    plain_tag = tag_safe(platform)
+    tags = tuple(dict.fromkeys((*manylinux, plain_tag)))
+    return Target(
+        sys_platform=sys_platform,
+        sysname=_SYSNAMES.get(sys_platform, sys_platform.capitalize()),
+        machine=machine,
+        platform=platform,
+        multiarch=multiarch,
+        triple=triple,
+        ext_suffix=text_var(config, "EXT_SUFFIX", ".so"),
+        pointer_bits=8 * (sizeof if isinstance(sizeof, int) else 8),
+        big_endian=bool(config.get("WORDS_BIGENDIAN", 0)),
+        sysconfigdata_name=f"_sysconfigdata_{abiflags}_{sys_platform}_{multiarch}",
+        platform_tags=tags,
+    )
+
+
+def _platform_of(config: Mapping[str, ConfigValue], sys_platform: str, machine: str) -> str:
+    if sys_platform == "android":
+        api = config.get("ANDROID_API_LEVEL", 21)
+        abi = {"aarch64": "arm64_v8a", "x86_64": "x86_64", "i686": "x86"}.get(
+            machine, "armeabi_v7a"
+        )
+        return f"android-{api}-{abi}"
+    if sys_platform == "ios":
+        release = text_var(config, "IPHONEOS_DEPLOYMENT_TARGET", "13.0")
+        multiarch = text_var(config, "MULTIARCH", "arm64-iphoneos")
+        arch, _, sdk = multiarch.partition("-")
+        return f"ios-{release}-{arch}-{sdk}"
+    return f"{sys_platform}-{machine}"

@@ -1,0 +1,3 @@
+#!/bin/sh
+# crossenv launcher: __NAME__
+exec __COMMAND__ "$@"

@@ -1,0 +1,129 @@
+"""Choose the cross toolchain and check that it builds for the Host."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from typing import Callable, List, Mapping, Optional, Sequence, Tuple
+
+from .errors import ToolchainError
+from .sysconfigdata import ConfigValue, text_var
+
+#: Runs a command and returns its standard output; injectable for tests.
+Runner = Callable[[Sequence[str]], str]
+
+_CPU_ALIASES = {"arm64": "aarch64", "amd64": "x86_64", "i386": "i686", "i486": "i686",
+                "i586": "i686", "powerpc64le": "ppc64le", "powerpc64": "ppc64"}
+
+
+def run(command: Sequence[str]) -> str:
+    """Run ``command`` and return its stripped standard output."""
+    try:
+        done = subprocess.run(
+            list(command), capture_output=True, text=True, check=False, timeout=60
+        )
+    except OSError as exc:
+        raise ToolchainError(f"cannot run {command[0]}: {exc.strerror}") from None
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ToolchainError(f"{' '.join(command)} failed: {last}")
+    return done.stdout.strip()
+
+
+@dataclasses.dataclass(frozen=True)
+class Toolchain:
+    """The programs that build for the Host, as they go into sysconfig."""
+
+    cc: str
+    cxx: str
+    ar: str
+    #: What ``CC -dumpmachine`` printed.
+    target: str
+
+
+def _normalize(triple: str) -> Tuple[str, str]:
+    parts = triple.strip().lower().split("-")
+    cpu = parts[0]
+    if cpu.startswith("arm") and cpu != "arm64":
+        cpu = "arm"
+    cpu = _CPU_ALIASES.get(cpu, cpu)
+    system = re.sub(r"[0-9.]+$", "", parts[-1]) if len(parts) > 1 else ""
+    return cpu, system
+
+
+def same_target(compiler: str, host: str) -> bool:
+    """Tell whether the two GNU triples name the same CPU and system.
+
+    ``aarch64-linux-gnu`` and ``aarch64-unknown-linux-gnu`` agree;
+    ``x86_64-linux-gnu`` and ``aarch64-linux-gnu`` do not.
+    """
+    return _normalize(compiler) == _normalize(host)
+
+
+def _program(command: str) -> str:
+    words = shlex.split(command)
+    return words[0] if words else ""
+
+
+def _resolve(program: str, relative: bool, what: str) -> str:
+    found = shutil.which(program)
+    if found is None and what != "C compiler":
+        return program  # only needed by some builds; they will name it if missing
+    if found is None:
+        raise ToolchainError(
+            f"{what} '{program}' not found on PATH; install the cross toolchain "
+            "(e.g. apt-get install gcc-aarch64-linux-gnu) or choose one with --cc"
+        )
+    return program if relative else os.path.abspath(found)
+
+
+def _guess(program: str, prefix: Optional[str], multiarch: str) -> str:
+    """Name the cross program for a recorded one like ``gcc`` or ``cc``."""
+    if prefix is not None:
+        base = os.path.basename(program)
+        return prefix + base.split("-")[-1] if "-" in base else prefix + base
+    if program in ("gcc", "cc", "g++", "c++", "ar", "clang", "clang++") and multiarch:
+        return f"{multiarch}-{'gcc' if program == 'cc' else 'g++' if program == 'c++' else program}"
+    return program
+
+
+def choose(
+    config: Mapping[str, ConfigValue],
+    *,
+    cc: Optional[str] = None,
+    cxx: Optional[str] = None,
+    ar: Optional[str] = None,
+    cross_prefix: Optional[str] = None,
+    relative: bool = False,
+    runner: Runner = run,
+) -> Toolchain:
+    """Pick CC, CXX and AR for the Host and check CC's target.
+
+    Explicit ``cc``/``cxx``/``ar`` win; then ``cross_prefix`` + the recorded
+    program; then the recorded program itself (Debian records
+    ``aarch64-linux-gnu-gcc``); a bare ``gcc`` is tried as ``MULTIARCH-gcc``.
+    """
+    multiarch = text_var(config, "MULTIARCH")
+    host = text_var(config, "HOST_GNU_TYPE") or multiarch
+    picked: List[str] = []
+    for given, var, default, what in (
+        (cc, "CC", "gcc", "C compiler"),
+        (cxx, "CXX", "g++", "C++ compiler"),
+        (ar, "AR", "ar", "archiver"),
+    ):
+        if given:
+            program = given
+        else:
+            program = _guess(_program(text_var(config, var)) or default, cross_prefix, multiarch)
+        picked.append(_resolve(program, relative, what))
+    target = runner([shutil.which(picked[0]) or picked[0], "-dumpmachine"])
+    if host and not same_target(target, host):
+        raise ToolchainError(
+            f"compiler {picked[0]} builds for {target}, but Host-python is for {host}; "
+            "choose the right one with --cc/--cxx or --cross-prefix"
+        )
+    return Toolchain(cc=picked[0], cxx=picked[1], ar=picked[2], target=target)
