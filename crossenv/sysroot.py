@@ -148,9 +148,7 @@ def python_version(release: str) -> str:
         return SYSROOT_RELEASES[release]
     except KeyError:
         known = ", ".join(SYSROOT_RELEASES)
-        raise UsageError(
-            f"unknown release {release!r} (choose from: {known})"
-        ) from None
+        raise UsageError(f"unknown release {release!r} (choose from: {known})") from None
 
 
 def check_arch(arch: str) -> str:
@@ -286,9 +284,7 @@ def _check_tools() -> None:
         if shutil.which(tool) is None:
             raise SysrootError(f"{PROG} needs apt-get and dpkg (Debian/Ubuntu)")
     if not KEYRING.is_file():
-        raise SysrootError(
-            f"{KEYRING} is missing; install the debian-archive-keyring package"
-        )
+        raise SysrootError(f"{KEYRING} is missing; install the debian-archive-keyring package")
 
 
 @dataclass(frozen=True)
@@ -347,9 +343,7 @@ class AptState:
         return options
 
 
-def _run(
-    cmd: Sequence[str], cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def _run(cmd: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, LC_ALL="C.UTF-8", DEBIAN_FRONTEND="noninteractive")
     try:
         return subprocess.run(
@@ -365,22 +359,27 @@ def _run(
         raise SysrootError(f"{PROG} needs apt-get and dpkg (Debian/Ubuntu)") from None
 
 
+FETCH_FAILED = "W: Failed to fetch"
+
+
 def apt_error_line(stderr: str) -> str:
     """Pick the most telling line of apt's stderr.
 
-    That is the first ``E:`` line, else the last non-empty one.
+    That is the first ``E:`` line, else the first failed fetch, else the
+    last non-empty line.
     """
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith("E:"):
-            return line
+    lines = [" ".join(line.split()) for line in stderr.splitlines() if line.strip()]
+    for prefix in ("E:", FETCH_FAILED):
+        found = next((line for line in lines if line.startswith(prefix)), None)
+        if found is not None:
+            return found
     return lines[-1] if lines else "(no output)"
 
 
 def _apt(apt: AptState, tool: str, args: Sequence[str], cwd: Path | None = None) -> str:
     proc = _run([tool, *apt.options(), *args], cwd=cwd)
     if proc.returncode != 0:
-        what = " ".join([tool, *args[:1]])
+        what = " ".join([tool, *(arg for arg in args if not arg.startswith("-"))][:2])
         raise SysrootError(f"{what} failed: {apt_error_line(proc.stderr)}")
     return proc.stdout
 
@@ -388,9 +387,10 @@ def _apt(apt: AptState, tool: str, args: Sequence[str], cwd: Path | None = None)
 def apt_update(apt: AptState) -> None:
     """Download the package index and check it covers the architecture."""
     proc = _run(["apt-get", *apt.options(), "-q", "update"])
-    if proc.returncode != 0:
+    indexed = any(apt.lists.glob(f"*_binary-{apt.arch}_Packages*"))
+    if proc.returncode != 0 or (not indexed and FETCH_FAILED in proc.stderr):
         raise SysrootError(f"apt-get update failed: {apt_error_line(proc.stderr)}")
-    if not any(apt.lists.glob(f"*_binary-{apt.arch}_Packages*")):
+    if not indexed:
         raise SysrootError(
             f"{apt.mirror} has no {apt.arch} packages for {apt.release} "
             f"(is {apt.arch} a release architecture of {apt.release}?)"
@@ -450,9 +450,7 @@ def _pick(group: Group) -> str | None:
     return next((name for name in names if not name.startswith("<")), None)
 
 
-def select_packages(
-    graph: Mapping[str, list[Group]], seeds: Iterable[str]
-) -> list[str]:
+def select_packages(graph: Mapping[str, list[Group]], seeds: Iterable[str]) -> list[str]:
     """Walk *graph* from *seeds*, not entering excluded packages; sorted."""
     chosen: set[str] = set()
     todo = list(seeds)
@@ -503,9 +501,7 @@ def unpack(debs: Iterable[Path], root: Path) -> None:
     for deb in debs:
         proc = _run(["dpkg", "-x", str(deb), str(root)])
         if proc.returncode != 0:
-            raise SysrootError(
-                f"dpkg -x {deb.name} failed: {apt_error_line(proc.stderr)}"
-            )
+            raise SysrootError(f"dpkg -x {deb.name} failed: {apt_error_line(proc.stderr)}")
 
 
 # --------------------------------------------------------------------------
@@ -661,9 +657,7 @@ def _build(request: Request, root: Path, log: Log) -> None:
     relativize_symlinks(root)
     merge_usr(root)
     if not _python_path(root, request.version).is_file():
-        raise SysrootError(
-            f"the unpacked packages hold no usr/bin/python{request.version}"
-        )
+        raise SysrootError(f"the unpacked packages hold no usr/bin/python{request.version}")
     _write_stamp(root, request, packages)
 
 
@@ -684,15 +678,36 @@ def _install(partial: Path, dest: Path, state: str) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _make_dirs(path: Path) -> list[Path]:
+    """Create *path* and missing parents; return those made, deepest first."""
+    missing = [p for p in (path, *path.parents) if not os.path.lexists(p)]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_empty(dirs: Iterable[Path]) -> None:
+    for path in dirs:
+        try:
+            path.rmdir()
+        except OSError:
+            return
+
+
 def _build_and_install(request: Request, state: str, log: Log) -> None:
-    request.dest.parent.mkdir(parents=True, exist_ok=True)
+    made = _make_dirs(request.dest.parent)
     partial = _sibling(request.dest, "partial")
     try:
         _build(request, partial, log)
         _install(partial, request.dest, state)
-    finally:
-        if partial.exists():
-            shutil.rmtree(partial, ignore_errors=True)
+    except BaseException:
+        _remove_tree(partial)
+        _remove_empty(made)
+        raise
+
+
+def _remove_tree(path: Path) -> None:
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _request(arch: str, release: str, dest: Path, mirror: str | None) -> Request:
@@ -729,9 +744,7 @@ def fetch(
     try:
         _build_and_install(request, state, say)
     except OSError as exc:
-        raise SysrootError(
-            f"cannot create the sysroot at {request.dest}: {exc}"
-        ) from exc
+        raise SysrootError(f"cannot create the sysroot at {request.dest}: {exc}") from exc
     say(f"sysroot ready at {request.dest}")
     return python
 
@@ -746,8 +759,7 @@ def qemu_command(arch: str, sysroot: Path) -> list[str]:
         if shutil.which(name) is not None:
             return [name, "-L", str(sysroot)]
     raise SysrootError(
-        f"qemu-{suffix} is not on PATH; install the Debian package qemu-user "
-        "(or qemu-user-static)"
+        f"qemu-{suffix} is not on PATH; install the Debian package qemu-user (or qemu-user-static)"
     )
 
 
@@ -772,12 +784,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--arch",
         default=DEFAULT_ARCH,
-        help=f"Debian architecture ({', '.join(SYSROOT_ARCHES)}; "
-        f"default {DEFAULT_ARCH})",
+        help=f"Debian architecture ({', '.join(SYSROOT_ARCHES)}; default {DEFAULT_ARCH})",
     )
-    releases = ", ".join(
-        f"{name} = python{ver}" for name, ver in SYSROOT_RELEASES.items()
-    )
+    releases = ", ".join(f"{name} = python{ver}" for name, ver in SYSROOT_RELEASES.items())
     parser.add_argument(
         "--release",
         default=DEFAULT_RELEASE,
