@@ -674,7 +674,11 @@ def _install(partial: Path, dest: Path, state: str) -> None:
         return
     old = _sibling(dest, "old")
     os.replace(dest, old)
-    os.replace(partial, dest)
+    try:
+        os.replace(partial, dest)
+    except BaseException:
+        os.replace(old, dest)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

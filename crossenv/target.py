@@ -63,7 +63,9 @@ class Target:
 def machine_from_triple(triple: str) -> str:
     """Return what ``uname -m`` prints on a machine of the GNU ``triple``."""
     cpu = triple.split("-", 1)[0]
-    if cpu in ("arm64",):
+    if "-apple-" in triple:
+        return cpu  # Apple spells it arm64 everywhere
+    if cpu == "arm64":
         return "aarch64"
     if re.fullmatch(r"i[3-6]86", cpu):
         return "i686"
@@ -114,10 +116,16 @@ def describe(
         triple=triple,
         ext_suffix=text_var(config, "EXT_SUFFIX", ".so"),
         pointer_bits=8 * (sizeof if isinstance(sizeof, int) else 8),
-        big_endian=bool(config.get("WORDS_BIGENDIAN", 0)),
+        big_endian=_big_endian(config),
         sysconfigdata_name=f"_sysconfigdata_{abiflags}_{sys_platform}_{multiarch}",
         platform_tags=tags,
     )
+
+
+def _big_endian(config: Mapping[str, ConfigValue]) -> bool:
+    # WORDS_BIGENDIAN is often only in pyconfig.h; the float layout is recorded.
+    keys = ("WORDS_BIGENDIAN", "DOUBLE_IS_BIG_ENDIAN_IEEE754", "FLOAT_WORDS_BIGENDIAN")
+    return any(config.get(key) == 1 for key in keys)
 
 
 def _platform_of(config: Mapping[str, ConfigValue], sys_platform: str, machine: str) -> str:

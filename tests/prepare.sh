@@ -1,0 +1,32 @@
+#!/bin/sh
+# Make sure the programs the integration tests run are installed.
+# As root, installs them with apt-get; otherwise prints the command to run.
+set -eu
+
+missing=""
+for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
+            aarch64-linux-gnu-g++:g++-aarch64-linux-gnu \
+            qemu-aarch64:qemu-user \
+            shellcheck:shellcheck \
+            zsh:zsh \
+            apt-get:apt \
+            dpkg:dpkg; do
+    program=${pair%%:*}
+    package=${pair#*:}
+    if ! command -v "$program" >/dev/null 2>&1; then
+        missing="$missing $package"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "missing:$missing" >&2
+    echo "run as root: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+echo "installing:$missing" >&2
+apt-get update -qq
+# shellcheck disable=SC2086  # a list of package names
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

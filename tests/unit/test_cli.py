@@ -1,0 +1,93 @@
+"""Bad input: one clear line, a distinct exit code, nothing written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, List
+
+import pytest
+
+from crossenv.__main__ import main, main_parser
+
+from .test_host import make_debian_tree
+
+
+def snapshot(root: Path) -> List[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
+
+
+CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
+    ("missing host", lambda t: [str(t / "nope"), str(t / "env")], 3, "not found"),
+    ("host is text", lambda t: [str(t / "text"), str(t / "env")], 3, "not a Python"),
+    ("no sysconfigdata", lambda t: [str(t / "elf" / "bin" / "python3.11"), str(t / "env")], 3,
+     "no _sysconfigdata"),
+    ("bad env", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "X"], 2,
+     "expected NAME=VALUE"),
+    ("bad env name", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
+                                "--env", "=1"], 2, "empty"),
+    ("bad config var", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
+                                  "--config-var", "NOEQUALS"], 2, "NAME=VALUE"),
+    ("bad platform tag", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
+                                    "--platform-tag", "linux"], 2, "--platform-tag"),
+    ("compiler missing", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
+                                    "--cc", "no-such-cc-x"], 5, "not found on PATH"),
+    ("wrong compiler", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
+                                  "--cc", "gcc"], 5, "builds for x86_64"),
+    ("env dir is a file", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")], 6,
+     "not a crossenv environment"),
+]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    make_debian_tree(tmp_path / "root")
+    (tmp_path / "text").write_text("hello")
+    elf = tmp_path / "elf" / "bin" / "python3.11"
+    elf.parent.mkdir(parents=True)
+    elf.write_bytes(b"\x7fELF" + b"\0" * 60)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("name", "argv", "code", "message"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input(tree: Path, capsys: pytest.CaptureFixture[str], name: str,
+                   argv: Callable[[Path], List[str]], code: int, message: str) -> None:
+    if sys.version_info[:2] != (3, 11) and code in (5, 6):
+        pytest.fail("run the unit tests with Python 3.11 (the fixtures are a 3.11 Host)")
+    before = snapshot(tree)
+    assert main(argv(tree)) == code
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("crossenv: error:")]
+    assert len(lines) == 1 and message in lines[0], err
+    assert "Traceback" not in err
+    assert snapshot(tree) == before
+
+
+def test_version_mismatch_is_one_line(tree: Path) -> None:
+    """Run the CLI with a Python of another minor version, as a user would."""
+    other = "3.13" if sys.version_info[:2] == (3, 11) else "3.11"
+    import glob
+    import os
+
+    found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{other}.*/bin/python")))
+    if not found:
+        pytest.fail(f"a Python {other} is needed for this test")
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [found[-1], "-m", "crossenv", str(tree / "root/usr/bin/python3.11"), str(tree / "env")],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(repo)},
+    )
+    assert done.returncode == 4
+    assert done.stderr.count("\n") == 1 and "Host-python is 3.11" in done.stderr
+    assert not (tree / "env").exists()
+
+
+def test_every_option_is_documented() -> None:
+    text = main_parser().format_help()
+    for option in ("--cross-prefix", "--system-site-packages", "--clear", "--clear-cross",
+                   "--clear-build", "--clear-both", "--without-pip", "--without-cross-pip",
+                   "--relative-toolchain", "--cc", "--cxx", "--ar", "--config-var", "--env",
+                   "--sysroot", "--sysconfigdata-file", "--manylinux", "--platform-tag",
+                   "--machine", "--verbose", "--version"):
+        assert option in text

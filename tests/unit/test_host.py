@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from crossenv import host
+from crossenv.errors import HostPythonError
+
+from .conftest import SYSCONFIGDATA
+
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57
+
+
+def make_debian_tree(root: Path, version: str = "3.11") -> Path:
+    """A Debian-style sysroot: the real sysconfigdata and its alias symlink."""
+    stdlib = root / "usr" / "lib" / f"python{version}"
+    stdlib.mkdir(parents=True)
+    fixture = SYSCONFIGDATA / "debian-bookworm-arm64-3.11.py"
+    shutil.copy(fixture, stdlib / "_sysconfigdata__aarch64-linux-gnu.py")
+    (stdlib / "_sysconfigdata__linux_aarch64-linux-gnu.py").symlink_to(
+        "_sysconfigdata__aarch64-linux-gnu.py"
+    )
+    python = root / "usr" / "bin" / f"python{version}"
+    python.parent.mkdir(parents=True)
+    python.write_bytes(ELF)
+    return python
+
+
+def test_debian_sysroot_is_inferred(tmp_path: Path) -> None:
+    root = tmp_path / "my sysroot"
+    python = make_debian_tree(root)
+    found = host.discover(python)
+    assert found.sysroot == root
+    assert found.prefix == root / "usr"
+    assert found.version == "3.11"
+    assert found.sysconfigdata_file.name == "_sysconfigdata__aarch64-linux-gnu.py"
+
+
+def test_explicit_sysroot_wins(tmp_path: Path) -> None:
+    python = make_debian_tree(tmp_path / "a")
+    other = tmp_path / "b"
+    other.mkdir()
+    assert host.discover(python, sysroot=other).sysroot == other
+
+
+def test_two_different_candidates_are_refused(tmp_path: Path) -> None:
+    python = make_debian_tree(tmp_path)
+    stdlib = tmp_path / "usr" / "lib" / "python3.11"
+    (stdlib / "_sysconfigdata__linux_aarch64-linux-gnu.py").unlink()
+    shutil.copy(stdlib / "_sysconfigdata__aarch64-linux-gnu.py", stdlib / "_sysconfigdata_d_x.py")
+    with pytest.raises(HostPythonError, match="more than one sysconfigdata"):
+        host.discover(python)
+
+
+def test_explicit_file_resolves_ambiguity(tmp_path: Path) -> None:
+    python = make_debian_tree(tmp_path)
+    chosen = tmp_path / "usr" / "lib" / "python3.11" / "_sysconfigdata__aarch64-linux-gnu.py"
+    assert host.discover(python, sysconfigdata_file=chosen).sysconfigdata_file == chosen
+
+
+def test_build_directory(tmp_path: Path) -> None:
+    source = SYSCONFIGDATA / "cpython-build-dir-x86_64-3.11"
+    builddir = tmp_path / "cpython build"
+    shutil.copytree(source, builddir, symlinks=True)
+    (builddir / "python").write_bytes(ELF)
+    found = host.discover(builddir / "python")
+    assert found.sysroot is None
+    assert found.sysconfigdata_file.parent.name == "lib.linux-x86_64-3.11"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda p: None, "not found"),
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_text("hello"), "not a Python interpreter"),
+        (lambda p: p.write_bytes(ELF), "no _sysconfigdata"),
+    ],
+)
+def test_bad_host_python(tmp_path: Path, setup: object, message: str) -> None:
+    python = tmp_path / "bin" / "python3.11"
+    python.parent.mkdir()
+    setup(python)  # type: ignore[operator]
+    with pytest.raises(HostPythonError, match=message):
+        host.discover(python)
+
+
+@pytest.mark.parametrize(
+    ("install", "recorded", "expected"),
+    [("/s/usr", "/usr", "/s"), ("/usr", "/usr", None), ("/opt/py", "/usr/local", None),
+     ("/x y/opt/py", "/opt/py", "/x y")],
+)
+def test_infer_sysroot(install: str, recorded: str, expected: "str | None") -> None:
+    result = host.infer_sysroot(Path(install), recorded)
+    assert (str(result) if result else None) == expected

@@ -1,0 +1,153 @@
+"""The runtime patches, as the real importable modules they are."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import types
+from pathlib import Path
+from typing import Any, Dict, Iterator, cast
+
+import pytest
+
+from crossenv._runtime import config, hooks, patch_os, patch_pip, patch_sysconfig, patch_tags
+from crossenv._runtime.buildside import BuildSideFinder
+from crossenv._runtime.config import Config
+
+from .conftest import fixture_vars
+
+
+def make_config(tmp_path: Path, **changes: Any) -> Config:
+    data: Dict[str, Any] = {
+        "sys_platform": "linux", "sysname": "Linux", "machine": "aarch64",
+        "platform": "linux-aarch64", "multiarch": "aarch64-linux-gnu", "pointer_bits": 64,
+        "sysconfigdata_names": ["_sysconfigdata__linux_aarch64-linux-gnu"],
+        "platform_tags": ["manylinux_2_17_aarch64", "linux_aarch64"],
+        "config_overrides": {"installed_base": "/sysroot/usr", "installed_platbase": "/s/usr"},
+        "build_site": str(tmp_path / "build-site"), "hidden": [], "environ": [],
+    }
+    data.update(changes)
+    (tmp_path / config.CONFIG_FILE).write_text(config.dump(data))
+    (tmp_path / config.VARS_FILE).write_text(
+        json.dumps(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    )
+    return config.load(str(tmp_path))
+
+
+def test_environ_operators_apply_once(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path, environ=[["A", "=", "1"], ["B", "?=", "2"], ["C", "+=", "-g"],
+                                         ["P", ":=", "/x"], ["D", "?=", "new"]])
+    environ = {"C": "-O2", "P": "/a", "D": "old"}
+    config.apply_environ(cfg, environ)
+    config.apply_environ(cfg, environ)  # a child process must not append again
+    assert environ["A"] == "1" and environ["B"] == "2" and environ["D"] == "old"
+    assert environ["C"] == "-O2 -g"
+    assert environ["P"] == f"/a{os.pathsep}/x"
+
+
+def test_uname_reports_host(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    uname = patch_os.host_uname(cfg, os.uname)
+    assert uname().machine == "aarch64"
+    assert uname().sysname == "Linux"
+    assert uname().nodename == os.uname().nodename
+
+
+def test_tags_patch(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    module = types.ModuleType("tags")
+    patch_tags.apply(module, cfg)
+    assert list(module.platform_tags()) == ["manylinux_2_17_aarch64", "linux_aarch64"]
+
+
+def fresh_sysconfig() -> types.ModuleType:
+    """A private copy of sysconfig, so the test interpreter's stays untouched."""
+    spec = importlib.util.find_spec("sysconfig")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sysconfig_patch(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    module = fresh_sysconfig()
+    module.get_config_vars()  # already initialized before the patch
+    patch_sysconfig.apply(module, cfg)
+    name = module._get_sysconfigdata_name()
+    assert name == "_sysconfigdata__linux_aarch64-linux-gnu"
+    data = types.ModuleType(name)
+    data.build_time_vars = patch_sysconfig.host_vars(cfg)  # type: ignore[attr-defined]
+    sys.modules[name] = data
+    try:
+        assert module.get_platform() == "linux-aarch64"
+        assert module.get_config_var("EXT_SUFFIX") == ".cpython-311-aarch64-linux-gnu.so"
+        assert module.get_config_var("MULTIARCH") == "aarch64-linux-gnu"
+        assert module.get_config_vars("installed_base") == ["/sysroot/usr"]
+        assert module.get_paths()["include"].startswith("/sysroot/usr/include")
+    finally:
+        del sys.modules[name]
+
+
+@pytest.fixture
+def finders() -> Iterator[None]:
+    saved = list(sys.meta_path)
+    yield
+    sys.meta_path[:] = saved
+
+
+def test_patching_finder_patches_on_first_import(tmp_path: Path, finders: None) -> None:
+    cfg = make_config(tmp_path)
+    (tmp_path / "victim_mod.py").write_text("VALUE = 1\n")
+    seen = []
+
+    def patch(module: types.ModuleType, cfg_: Config) -> None:
+        seen.append(cfg_["machine"])
+        module.VALUE = 2  # type: ignore[attr-defined]
+
+    sys.meta_path.insert(0, hooks.PatchingFinder(cfg, {"victim_mod": patch}))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import victim_mod  # type: ignore[import-not-found]
+
+        assert victim_mod.VALUE == 2
+        assert seen == ["aarch64"]
+        data = importlib.import_module("_sysconfigdata__linux_aarch64-linux-gnu")
+        assert data.build_time_vars["SOABI"] == "cpython-311-aarch64-linux-gnu"
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("victim_mod", None)
+        sys.modules.pop("_sysconfigdata__linux_aarch64-linux-gnu", None)
+
+
+def test_build_side_finder(tmp_path: Path, finders: None) -> None:
+    build_site = tmp_path / "build"
+    build_site.mkdir()
+    (build_site / "buildtool_x.py").write_text("WHERE = 'build'\n")
+    (build_site / "hidden_x.py").write_text("")
+    anchor = str(tmp_path / "cross-site")
+    finder = BuildSideFinder(str(build_site), anchor, ["hidden_x"])
+    assert finder.find_spec("buildtool_x", None) is None  # anchor not on sys.path: isolated
+    sys.path.append(anchor)
+    try:
+        spec = finder.find_spec("buildtool_x", None)
+        assert spec is not None and spec.origin == str(build_site / "buildtool_x.py")
+        assert finder.find_spec("hidden_x", None) is None
+        assert finder.find_spec("buildtool_x.sub", [str(build_site)]) is None
+    finally:
+        sys.path.remove(anchor)
+
+
+def test_pip_install_requirements_runs_build_side() -> None:
+    class FakeBuildEnvironment:
+        def install_requirements(self) -> str:
+            return os.environ.get("CROSSENV_BUILD_SIDE", "unset")
+
+    module = types.ModuleType("pip._internal.build_env")
+    module.BuildEnvironment = FakeBuildEnvironment  # type: ignore[attr-defined]
+    patch_pip.apply(module, cast(Config, {}))
+    assert os.environ.get("CROSSENV_BUILD_SIDE") is None
+    assert FakeBuildEnvironment().install_requirements() == "1"
+    assert os.environ.get("CROSSENV_BUILD_SIDE") is None
