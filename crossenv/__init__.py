@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .builder import CrossEnvBuilder, is_crossenv  # noqa: E402
-from .errors import CrossenvError  # noqa: E402
+from .builder import CrossEnvBuilder, is_crossenv
+from .errors import CrossenvError
 
 __all__ = ["CrossEnvBuilder", "CrossenvError", "__version__", "is_crossenv"]

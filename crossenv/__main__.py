@@ -22,56 +22,107 @@ def main_parser() -> argparse.ArgumentParser:
         description="Create a virtual environment in which pip, python -m build and "
         "setup.py cross-compile Python packages for the machine HOST_PYTHON runs on.",
     )
-    parser.add_argument("host_python", metavar="HOST_PYTHON", type=Path,
-                        help="the Host's Python interpreter (only its files are read)")
-    parser.add_argument("env_dir", metavar="ENV_DIR", type=Path,
-                        help="directory to create the environment in")
+    parser.add_argument(
+        "host_python",
+        metavar="HOST_PYTHON",
+        type=Path,
+        help="the Host's Python interpreter (only its files are read)",
+    )
+    parser.add_argument(
+        "env_dir", metavar="ENV_DIR", type=Path, help="directory to create the environment in"
+    )
     tools = parser.add_argument_group("toolchain")
-    tools.add_argument("--cc", help="C compiler for the Host (default: the one recorded "
-                       "in Host-python's sysconfigdata, found on PATH)")
+    tools.add_argument(
+        "--cc",
+        help="C compiler for the Host (default: the one recorded "
+        "in Host-python's sysconfigdata, found on PATH)",
+    )
     tools.add_argument("--cxx", help="C++ compiler for the Host")
     tools.add_argument("--ar", help="archiver for the Host")
-    tools.add_argument("--cross-prefix", metavar="PREFIX",
-                       help="prefix of the cross tools, e.g. aarch64-linux-gnu- or "
-                       "/opt/tc/bin/arm-linux-gnueabihf-; used to name gcc, g++ and ar")
-    tools.add_argument("--relative-toolchain", action="store_true",
-                       help="record compilers by name, to be looked up on PATH at build "
-                       "time (default: their absolute paths now)")
-    tools.add_argument("--sysroot", type=Path,
-                       help="the Host's root file system to compile and link against "
-                       "(default: inferred when HOST_PYTHON is SYSROOT/PREFIX/bin/python3.X)")
+    tools.add_argument(
+        "--cross-prefix",
+        metavar="PREFIX",
+        help="prefix of the cross tools, e.g. aarch64-linux-gnu- or "
+        "/opt/tc/bin/arm-linux-gnueabihf-; used to name gcc, g++ and ar",
+    )
+    tools.add_argument(
+        "--relative-toolchain",
+        action="store_true",
+        help="record compilers by name, to be looked up on PATH at build "
+        "time (default: their absolute paths now)",
+    )
+    tools.add_argument(
+        "--sysroot",
+        type=Path,
+        help="the Host's root file system to compile and link against "
+        "(default: inferred when HOST_PYTHON is SYSROOT/PREFIX/bin/python3.X)",
+    )
     hostopts = parser.add_argument_group("Host description")
-    hostopts.add_argument("--sysconfigdata-file", type=Path, metavar="FILE",
-                          help="read this _sysconfigdata_*.py instead of searching for it")
-    hostopts.add_argument("--config-var", action="append", default=[], metavar="NAME=VALUE",
-                          help="override a sysconfig variable of the Host (repeatable)")
-    hostopts.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                          help="set an environment variable whenever Cross-python runs; "
-                          "operators: = (set), ?= (set if unset), += (append after a "
-                          "space), := (append after ':') (repeatable)")
-    hostopts.add_argument("--machine", help="os.uname().machine of the Host "
-                          "(default: from its GNU triple, e.g. aarch64, armv7l)")
-    hostopts.add_argument("--platform-tag", metavar="TAG",
-                          help="platform of the Host as sysconfig.get_platform() says it, "
-                          "e.g. linux-armv7l (its tag form linux_armv7l is accepted too)")
-    hostopts.add_argument("--manylinux", action="append", default=[], metavar="TAG",
-                          help="accept wheels with this platform tag, e.g. "
-                          "manylinux_2_17_aarch64; the first one also tags built wheels "
-                          "(repeatable)")
+    hostopts.add_argument(
+        "--sysconfigdata-file",
+        type=Path,
+        metavar="FILE",
+        help="read this _sysconfigdata_*.py instead of searching for it",
+    )
+    hostopts.add_argument(
+        "--config-var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a sysconfig variable of the Host (repeatable)",
+    )
+    hostopts.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set an environment variable whenever Cross-python runs; "
+        "operators: = (set), ?= (set if unset), += (append after a "
+        "space), := (append after ':') (repeatable)",
+    )
+    hostopts.add_argument(
+        "--machine",
+        help="os.uname().machine of the Host (default: from its GNU triple, e.g. aarch64, armv7l)",
+    )
+    hostopts.add_argument(
+        "--platform-tag",
+        metavar="TAG",
+        help="platform of the Host as sysconfig.get_platform() says it, "
+        "e.g. linux-armv7l (its tag form linux_armv7l is accepted too)",
+    )
+    hostopts.add_argument(
+        "--manylinux",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="accept wheels with this platform tag, e.g. "
+        "manylinux_2_17_aarch64; the first one also tags built wheels "
+        "(repeatable)",
+    )
     layers = parser.add_argument_group("environment")
-    layers.add_argument("--system-site-packages", action="store_true",
-                        help="give the Build layer access to Build-python's site-packages")
-    layers.add_argument("--clear", action="store_true",
-                        help="replace an existing crossenv environment (both layers)")
+    layers.add_argument(
+        "--system-site-packages",
+        action="store_true",
+        help="give the Build layer access to Build-python's site-packages",
+    )
+    layers.add_argument(
+        "--clear",
+        action="store_true",
+        help="replace an existing crossenv environment (both layers)",
+    )
     layers.add_argument("--clear-both", action="store_true", help="same as --clear")
-    layers.add_argument("--clear-cross", action="store_true",
-                        help="recreate only the Cross-python layer")
-    layers.add_argument("--clear-build", action="store_true",
-                        help="recreate only the Build-python layer")
-    layers.add_argument("--without-pip", action="store_true",
-                        help="do not install pip into the Build layer")
-    layers.add_argument("--without-cross-pip", action="store_true",
-                        help="do not give Cross-python a pip")
+    layers.add_argument(
+        "--clear-cross", action="store_true", help="recreate only the Cross-python layer"
+    )
+    layers.add_argument(
+        "--clear-build", action="store_true", help="recreate only the Build-python layer"
+    )
+    layers.add_argument(
+        "--without-pip", action="store_true", help="do not install pip into the Build layer"
+    )
+    layers.add_argument(
+        "--without-cross-pip", action="store_true", help="do not give Cross-python a pip"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     parser.add_argument("--version", action="version", version=f"crossenv {__version__}")
@@ -107,15 +158,22 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
     config = dict(found.config)
     config.update({name: value for name, value in config_vars})
     chosen = toolchain.choose(
-        config, cc=args.cc, cxx=args.cxx, ar=args.ar,
-        cross_prefix=args.cross_prefix, relative=args.relative_toolchain,
+        config,
+        cc=args.cc,
+        cxx=args.cxx,
+        ar=args.ar,
+        cross_prefix=args.cross_prefix,
+        relative=args.relative_toolchain,
     )
     described = target.describe(
-        config, machine=args.machine, platform=_platform(args.platform_tag),
+        config,
+        machine=args.machine,
+        platform=_platform(args.platform_tag),
         manylinux=tuple(args.manylinux),
     )
-    settings = Settings(config_vars=config_vars, environ=environ,
-                        without_cross_pip=args.without_cross_pip)
+    settings = Settings(
+        config_vars=config_vars, environ=environ, without_cross_pip=args.without_cross_pip
+    )
     env_dir = Path(os.path.abspath(args.env_dir))
     log(f"Host: {described.platform} ({chosen.target}), Host-python {found.executable}")
     if found.sysroot is not None:

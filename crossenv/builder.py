@@ -148,9 +148,7 @@ class CrossEnvBuilder:
     def setup_build(self, context: Context) -> None:
         """Create ``build/``: a plain venv of Build-python for build tools."""
         self.log(f"creating Build-python layer {context.build_dir}")
-        self._venv(
-            context.build_dir, with_pip=self.with_pip, system_site=self.system_site_packages
-        )
+        self._venv(context.build_dir, with_pip=self.with_pip, system_site=self.system_site_packages)
 
     def setup_cross(self, context: Context) -> None:
         """Create ``cross/``: a venv that the runtime turns into Cross-python.
@@ -173,7 +171,9 @@ class CrossEnvBuilder:
         (site / f"{RUNTIME_PACKAGE}.pth").write_text(
             f"import {RUNTIME_PACKAGE}; {RUNTIME_PACKAGE}.activate()\n", encoding="utf-8"
         )
-        data = layout.runtime_config(context.env_dir, context.host, context.target, context.settings)
+        data = layout.runtime_config(
+            context.env_dir, context.host, context.target, context.settings
+        )
         if not self.with_cross_pip:
             data["hidden"] = sorted(set(data["hidden"]) | {"pip"})
         (context.cross_dir / runtime_config.CONFIG_FILE).write_text(

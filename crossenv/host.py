@@ -54,9 +54,14 @@ def _check_executable(path: Path) -> None:
             head = stream.read(4)
     except OSError as exc:
         raise HostPythonError(f"cannot read Host-python {path}: {exc.strerror}") from None
-    if head != _ELF_MAGIC and not head.startswith(b"#!") and head[:4] not in (
-        b"\xcf\xfa\xed\xfe",
-        b"\xca\xfe\xba\xbe",
+    if (
+        head != _ELF_MAGIC
+        and not head.startswith(b"#!")
+        and head[:4]
+        not in (
+            b"\xcf\xfa\xed\xfe",
+            b"\xca\xfe\xba\xbe",
+        )
     ):
         raise HostPythonError(f"not a Python interpreter (no ELF or Mach-O header): {path}")
 

@@ -54,10 +54,12 @@ __all__ = [
     "main",
     "merge_usr",
     "parse_deb822_mirror",
+    "parse_depends",
     "parse_one_line_mirror",
     "python_version",
     "qemu_command",
     "relativize_symlinks",
+    "select_packages",
 ]
 
 PROG = "crossenv-sysroot"

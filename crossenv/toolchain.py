@@ -16,8 +16,15 @@ from .sysconfigdata import ConfigValue, text_var
 #: Runs a command and returns its standard output; injectable for tests.
 Runner = Callable[[Sequence[str]], str]
 
-_CPU_ALIASES = {"arm64": "aarch64", "amd64": "x86_64", "i386": "i686", "i486": "i686",
-                "i586": "i686", "powerpc64le": "ppc64le", "powerpc64": "ppc64"}
+_CPU_ALIASES = {
+    "arm64": "aarch64",
+    "amd64": "x86_64",
+    "i386": "i686",
+    "i486": "i686",
+    "i586": "i686",
+    "powerpc64le": "ppc64le",
+    "powerpc64": "ppc64",
+}
 
 
 def run(command: Sequence[str]) -> str:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, MutableMapping, Union
-
-try:
-    from typing import TypedDict
-except ImportError:  # pragma: no cover - Python 3.7
-    TypedDict = dict  # type: ignore[assignment,misc]
+from typing import Any, Dict, List, MutableMapping, TypedDict, Union
 
 #: File names, relative to Cross-python's ``sys.prefix``.
 CONFIG_FILE = "crossenv.json"

@@ -34,7 +34,7 @@ def _cross_site() -> str:
 
 def build_side(build_site: str) -> Dict[str, metadata.Distribution]:
     """The distributions installed with build-pip, by normalized name."""
-    found = {}
+    found: Dict[str, metadata.Distribution] = {}
     for dist in metadata.distributions(path=[build_site]):
         name = dist.metadata["Name"]
         if name:

@@ -62,7 +62,10 @@ class Setup:
     def run(self, command: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
         """Run ``command``; fail the test with its output if it fails."""
         done = subprocess.run(
-            [str(part) for part in command], capture_output=True, text=True, **kwargs  # type: ignore[call-overload]
+            [str(part) for part in command],
+            capture_output=True,
+            text=True,
+            **kwargs,  # type: ignore[call-overload]
         )
         if done.returncode != 0:
             pytest.fail(
@@ -75,8 +78,12 @@ class Setup:
         """Run ``code`` with the real Host-python under qemu-user."""
         paths = [str(self.cross_site), *map(str, path)]
         prologue = f"import sys; sys.path[:0] = {paths!r}\n"
-        command = [*sysroot.qemu_command("arm64", self.sysroot), str(self.host_python), "-c",
-                   prologue + code]
+        command = [
+            *sysroot.qemu_command("arm64", self.sysroot),
+            str(self.host_python),
+            "-c",
+            prologue + code,
+        ]
         return self.run(command).stdout
 
 
@@ -102,7 +109,9 @@ def fresh_pip_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 @pytest.fixture(scope="session", params=PAIRS, ids=[f"{v}-{r}" for v, r in PAIRS])
-def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
+def setup(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Setup]:
     version, release = request.param
     require("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")
     require("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu")
@@ -112,8 +121,12 @@ def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     # A path with a space and a non-ASCII letter, as users have them.
     env_dir = tmp_path_factory.mktemp(f"env {version}") / "crôss env"
     python = build_python(version)
-    done = subprocess.run(crossenv_command(python, host_python, env_dir), env=repo_env(),
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        crossenv_command(python, host_python, env_dir),
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     yield Setup(version, release, python, root, host_python, env_dir)
 
@@ -141,5 +154,3 @@ def identity_script() -> str:
 def load(text: str) -> Dict[str, object]:
     result: Dict[str, object] = json.loads(text)
     return result
-
-

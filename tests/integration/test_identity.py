@@ -11,8 +11,16 @@ pytestmark = pytest.mark.integration
 
 def test_layout(setup: Setup) -> None:
     names = {path.name for path in setup.bin.iterdir()}
-    expected = {"activate", "python", "cross-python", "pip", "cross-pip", "build-python",
-                "build-pip", "cross-expose"}
+    expected = {
+        "activate",
+        "python",
+        "cross-python",
+        "pip",
+        "cross-pip",
+        "build-python",
+        "build-pip",
+        "cross-expose",
+    }
     assert expected <= names
     assert (setup.env_dir / "build" / "pyvenv.cfg").is_file()
     assert (setup.env_dir / "cross" / "pyvenv.cfg").is_file()
@@ -29,7 +37,7 @@ def test_identity_matches_real_host(setup: Setup) -> None:
 def test_python_m_sysconfig_prints_host_values(setup: Setup) -> None:
     out = setup.run([setup.bin / "python", "-m", "sysconfig"]).stdout
     assert 'Platform: "linux-aarch64"' in out
-    assert "MULTIARCH = \"aarch64-linux-gnu\"" in out
+    assert 'MULTIARCH = "aarch64-linux-gnu"' in out
     assert "x86_64-linux-gnu" not in out.split("Variables:")[1].split("CONFIG_ARGS")[0]
 
 
@@ -46,6 +54,7 @@ def test_activate_from_path_with_space(setup: Setup) -> None:
 
 
 def test_build_python_is_plain(setup: Setup) -> None:
-    out = setup.run([setup.bin / "build-python", "-c",
-                     "import sysconfig; print(sysconfig.get_platform())"]).stdout
+    out = setup.run(
+        [setup.bin / "build-python", "-c", "import sysconfig; print(sysconfig.get_platform())"]
+    ).stdout
     assert out.strip() == "linux-x86_64"

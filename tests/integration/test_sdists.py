@@ -31,17 +31,31 @@ def test_pip_install_sdists_and_import_on_target(setup: Setup) -> None:
     for path in built:
         assert path.name.endswith(suffix), path
         assert elf_machine(path) == AARCH64, path
-    code = "import importlib\n" + "".join(
-        f"m = importlib.import_module({module!r}); assert m.__file__.endswith({suffix!r}), m\n"
-        for module in SDISTS.values()
-    ) + "import ujson, msgpack; assert ujson.loads(ujson.dumps([1])) == [1]\n" \
+    code = (
+        "import importlib\n"
+        + "".join(
+            f"m = importlib.import_module({module!r}); assert m.__file__.endswith({suffix!r}), m\n"
+            for module in SDISTS.values()
+        )
+        + "import ujson, msgpack; assert ujson.loads(ujson.dumps([1])) == [1]\n"
         "assert msgpack.unpackb(msgpack.packb({'a': 1})) == {'a': 1}\nprint('ok')"
+    )
     assert setup.on_target(code).strip() == "ok"
 
 
 def test_pip_wheel_is_tagged_for_host(setup: Setup, tmp_path: Path) -> None:
-    setup.run([setup.bin / "pip", "wheel", "--no-deps", "--no-binary", ":all:",
-               "-w", tmp_path, "markupsafe"])
+    setup.run(
+        [
+            setup.bin / "pip",
+            "wheel",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "-w",
+            tmp_path,
+            "markupsafe",
+        ]
+    )
     (wheel,) = tmp_path.glob("*.whl")
     _, _, _, tags = parse_wheel_filename(wheel.name)
     nodot = setup.version.replace(".", "")
@@ -67,15 +81,21 @@ def test_setup_py_bdist_wheel(setup: Setup, tmp_path: Path) -> None:
         archive.extractall(tmp_path / "unpacked")
     (so,) = (tmp_path / "unpacked").glob("cext_demo*.so")
     assert elf_machine(so) == AARCH64
-    out = setup.on_target("import cext_demo; print(cext_demo.machine(), cext_demo.pointer_size())",
-                          path=[tmp_path / "unpacked"])
+    out = setup.on_target(
+        "import cext_demo; print(cext_demo.machine(), cext_demo.pointer_size())",
+        path=[tmp_path / "unpacked"],
+    )
     assert out.split() == ["aarch64", "8"]
 
 
 def test_build_pip_cython_and_cross_expose(setup: Setup, tmp_path: Path) -> None:
     """Cython installed for Build runs natively while the build targets the Host."""
     setup.run([setup.bin / "build-pip", "install", "Cython"])
-    probe = "import importlib.metadata as m\ntry:\n print(m.version('Cython'))\nexcept m.PackageNotFoundError:\n print('hidden')"
+    probe = (
+        "import importlib.metadata as m\n"
+        "try:\n print(m.version('Cython'))\n"
+        "except m.PackageNotFoundError:\n print('hidden')"
+    )
     assert setup.run([setup.bin / "python", "-c", probe]).stdout.strip() == "hidden"
     listed = setup.run([setup.bin / "cross-expose"]).stdout
     assert "Cython" in listed and "(exposed)" not in listed

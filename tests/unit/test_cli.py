@@ -21,22 +21,54 @@ def snapshot(root: Path) -> List[str]:
 CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
     ("missing host", lambda t: [str(t / "nope"), str(t / "env")], 3, "not found"),
     ("host is text", lambda t: [str(t / "text"), str(t / "env")], 3, "not a Python"),
-    ("no sysconfigdata", lambda t: [str(t / "elf" / "bin" / "python3.11"), str(t / "env")], 3,
-     "no _sysconfigdata"),
-    ("bad env", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "X"], 2,
-     "expected NAME=VALUE"),
-    ("bad env name", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
-                                "--env", "=1"], 2, "empty"),
-    ("bad config var", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
-                                  "--config-var", "NOEQUALS"], 2, "NAME=VALUE"),
-    ("bad platform tag", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
-                                    "--platform-tag", "linux"], 2, "--platform-tag"),
-    ("compiler missing", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
-                                    "--cc", "no-such-cc-x"], 5, "not found on PATH"),
-    ("wrong compiler", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"),
-                                  "--cc", "gcc"], 5, "builds for x86_64"),
-    ("env dir is a file", lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")], 6,
-     "not a crossenv environment"),
+    (
+        "no sysconfigdata",
+        lambda t: [str(t / "elf" / "bin" / "python3.11"), str(t / "env")],
+        3,
+        "no _sysconfigdata",
+    ),
+    (
+        "bad env",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "X"],
+        2,
+        "expected NAME=VALUE",
+    ),
+    (
+        "bad env name",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "=1"],
+        2,
+        "empty",
+    ),
+    (
+        "bad config var",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--config-var", "NOEQUALS"],
+        2,
+        "NAME=VALUE",
+    ),
+    (
+        "bad platform tag",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--platform-tag", "linux"],
+        2,
+        "--platform-tag",
+    ),
+    (
+        "compiler missing",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--cc", "no-such-cc-x"],
+        5,
+        "not found on PATH",
+    ),
+    (
+        "wrong compiler",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--cc", "gcc"],
+        5,
+        "builds for x86_64",
+    ),
+    (
+        "env dir is a file",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
+        6,
+        "not a crossenv environment",
+    ),
 ]
 
 
@@ -51,8 +83,14 @@ def tree(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("name", "argv", "code", "message"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input(tree: Path, capsys: pytest.CaptureFixture[str], name: str,
-                   argv: Callable[[Path], List[str]], code: int, message: str) -> None:
+def test_bad_input(
+    tree: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    argv: Callable[[Path], List[str]],
+    code: int,
+    message: str,
+) -> None:
     if sys.version_info[:2] != (3, 11) and code in (5, 6):
         pytest.fail("run the unit tests with Python 3.11 (the fixtures are a 3.11 Host)")
     before = snapshot(tree)
@@ -76,7 +114,9 @@ def test_version_mismatch_is_one_line(tree: Path) -> None:
     repo = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [found[-1], "-m", "crossenv", str(tree / "root/usr/bin/python3.11"), str(tree / "env")],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(repo)},
     )
     assert done.returncode == 4
     assert done.stderr.count("\n") == 1 and "Host-python is 3.11" in done.stderr
@@ -85,9 +125,27 @@ def test_version_mismatch_is_one_line(tree: Path) -> None:
 
 def test_every_option_is_documented() -> None:
     text = main_parser().format_help()
-    for option in ("--cross-prefix", "--system-site-packages", "--clear", "--clear-cross",
-                   "--clear-build", "--clear-both", "--without-pip", "--without-cross-pip",
-                   "--relative-toolchain", "--cc", "--cxx", "--ar", "--config-var", "--env",
-                   "--sysroot", "--sysconfigdata-file", "--manylinux", "--platform-tag",
-                   "--machine", "--verbose", "--version"):
+    for option in (
+        "--cross-prefix",
+        "--system-site-packages",
+        "--clear",
+        "--clear-cross",
+        "--clear-build",
+        "--clear-both",
+        "--without-pip",
+        "--without-cross-pip",
+        "--relative-toolchain",
+        "--cc",
+        "--cxx",
+        "--ar",
+        "--config-var",
+        "--env",
+        "--sysroot",
+        "--sysconfigdata-file",
+        "--manylinux",
+        "--platform-tag",
+        "--machine",
+        "--verbose",
+        "--version",
+    ):
         assert option in text

@@ -89,9 +89,13 @@ def test_bad_host_python(tmp_path: Path, setup: object, message: str) -> None:
 
 @pytest.mark.parametrize(
     ("install", "recorded", "expected"),
-    [("/s/usr", "/usr", "/s"), ("/usr", "/usr", None), ("/opt/py", "/usr/local", None),
-     ("/x y/opt/py", "/opt/py", "/x y")],
+    [
+        ("/s/usr", "/usr", "/s"),
+        ("/usr", "/usr", None),
+        ("/opt/py", "/usr/local", None),
+        ("/x y/opt/py", "/opt/py", "/x y"),
+    ],
 )
-def test_infer_sysroot(install: str, recorded: str, expected: "str | None") -> None:
+def test_infer_sysroot(install: str, recorded: str, expected: str | None) -> None:
     result = host.infer_sysroot(Path(install), recorded)
     assert (str(result) if result else None) == expected

@@ -11,8 +11,19 @@ from crossenv import launchers
 
 def test_commands_cover_the_documented_names() -> None:
     names = set(launchers.commands(Path("/e"), "3.11"))
-    assert {"python", "cross-python", "pip", "cross-pip", "build-python", "build-pip",
-            "cross-expose", "python3", "python3.11", "pip3", "pip3.11"} == names
+    assert {
+        "python",
+        "cross-python",
+        "pip",
+        "cross-pip",
+        "build-python",
+        "build-pip",
+        "cross-expose",
+        "python3",
+        "python3.11",
+        "pip3",
+        "pip3.11",
+    } == names
 
 
 def test_launcher_quotes_paths(tmp_path: Path) -> None:
@@ -22,8 +33,9 @@ def test_launcher_quotes_paths(tmp_path: Path) -> None:
     fake.parent.mkdir(parents=True)
     fake.write_text('#!/bin/sh\nfor a in "$0" "$@"; do echo "[$a]"; done\n')
     fake.chmod(0o755)
-    out = subprocess.run([str(env / "bin" / "pip"), "x y", "*"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [str(env / "bin" / "pip"), "x y", "*"], capture_output=True, text=True, check=True
+    ).stdout
     assert out.splitlines() == [f"[{fake}]", "[-m]", "[pip]", "[x y]", "[*]"]
 
 
@@ -37,8 +49,13 @@ def test_activate_and_deactivate(tmp_path: Path, shell: str) -> None:
         f'. "{env}/bin/activate"; echo "$VIRTUAL_ENV"; echo "$PATH" | cut -d: -f1-3; '
         'deactivate; echo "${VIRTUAL_ENV:-gone}"; command -v deactivate || echo undone'
     )
-    out = subprocess.run([shell, "-c", script], capture_output=True, text=True,
-                         check=True, env={"PATH": "/usr/bin:/bin", "PS1": "$ "}).stdout
+    out = subprocess.run(
+        [shell, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "PS1": "$ "},
+    ).stdout
     lines = out.splitlines()
     assert lines[0] == f"{env}/cross"
     assert lines[1] == f"{env}/bin:{env}/build/bin:{env}/cross/bin"

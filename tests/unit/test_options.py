@@ -23,8 +23,13 @@ def test_parse_env(text: str, name: str, operator: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("CFLAGS", "expected NAME=VALUE"), ("=x", "empty"), ("A-=x", "not a valid variable"),
-     ("1A=x", "not a valid variable"), ("+=x", "empty")],
+    [
+        ("CFLAGS", "expected NAME=VALUE"),
+        ("=x", "empty"),
+        ("A-=x", "not a valid variable"),
+        ("1A=x", "not a valid variable"),
+        ("+=x", "empty"),
+    ],
 )
 def test_parse_env_errors(text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message):

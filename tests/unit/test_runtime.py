@@ -21,12 +21,18 @@ from .conftest import fixture_vars
 
 def make_config(tmp_path: Path, **changes: Any) -> Config:
     data: Dict[str, Any] = {
-        "sys_platform": "linux", "sysname": "Linux", "machine": "aarch64",
-        "platform": "linux-aarch64", "multiarch": "aarch64-linux-gnu", "pointer_bits": 64,
+        "sys_platform": "linux",
+        "sysname": "Linux",
+        "machine": "aarch64",
+        "platform": "linux-aarch64",
+        "multiarch": "aarch64-linux-gnu",
+        "pointer_bits": 64,
         "sysconfigdata_names": ["_sysconfigdata__linux_aarch64-linux-gnu"],
         "platform_tags": ["manylinux_2_17_aarch64", "linux_aarch64"],
         "config_overrides": {"installed_base": "/sysroot/usr", "installed_platbase": "/s/usr"},
-        "build_site": str(tmp_path / "build-site"), "hidden": [], "environ": [],
+        "build_site": str(tmp_path / "build-site"),
+        "hidden": [],
+        "environ": [],
     }
     data.update(changes)
     (tmp_path / config.CONFIG_FILE).write_text(config.dump(data))
@@ -37,8 +43,16 @@ def make_config(tmp_path: Path, **changes: Any) -> Config:
 
 
 def test_environ_operators_apply_once(tmp_path: Path) -> None:
-    cfg = make_config(tmp_path, environ=[["A", "=", "1"], ["B", "?=", "2"], ["C", "+=", "-g"],
-                                         ["P", ":=", "/x"], ["D", "?=", "new"]])
+    cfg = make_config(
+        tmp_path,
+        environ=[
+            ["A", "=", "1"],
+            ["B", "?=", "2"],
+            ["C", "+=", "-g"],
+            ["P", ":=", "/x"],
+            ["D", "?=", "new"],
+        ],
+    )
     environ = {"C": "-O2", "P": "/a", "D": "old"}
     config.apply_environ(cfg, environ)
     config.apply_environ(cfg, environ)  # a child process must not append again

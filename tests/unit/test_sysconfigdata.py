@@ -55,8 +55,13 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 
 def test_relocate_moves_paths_only() -> None:
-    values = {"INCLUDEPY": "/usr/include/python3.11", "prefix": "/usr", "CC": "gcc /usr/x",
-              "OTHER": "/usrlocal/x", "N": 3}
+    values = {
+        "INCLUDEPY": "/usr/include/python3.11",
+        "prefix": "/usr",
+        "CC": "gcc /usr/x",
+        "OTHER": "/usrlocal/x",
+        "N": 3,
+    }
     moved = sysconfigdata.relocate(values, "/usr", "/root fs/usr")
     assert moved["INCLUDEPY"] == "/root fs/usr/include/python3.11"
     assert moved["prefix"] == "/root fs/usr"

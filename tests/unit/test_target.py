@@ -10,20 +10,62 @@ from .conftest import fixture_vars
 @pytest.mark.parametrize(
     ("fixture", "platform", "machine", "bits", "big", "suffix"),
     [
-        ("debian-bookworm-arm64-3.11.py", "linux-aarch64", "aarch64", 64, False,
-         ".cpython-311-aarch64-linux-gnu.so"),
-        ("debian-trixie-arm64-3.13.py", "linux-aarch64", "aarch64", 64, False,
-         ".cpython-313-aarch64-linux-gnu.so"),
-        ("debian-bookworm-armhf-3.11.py", "linux-armv7l", "armv7l", 32, False,
-         ".cpython-311-arm-linux-gnueabihf.so"),
-        ("debian-trixie-riscv64-3.13.py", "linux-riscv64", "riscv64", 64, False,
-         ".cpython-313-riscv64-linux-gnu.so"),
-        ("debian-bookworm-s390x-3.11.py", "linux-s390x", "s390x", 64, True,
-         ".cpython-311-s390x-linux-gnu.so"),
-        ("android-arm64-3.13.py", "android-24-arm64_v8a", "aarch64", 64, False,
-         ".cpython-313-aarch64-linux-android.so"),
-        ("ios-arm64-3.13.py", "ios-13.0-arm64-iphoneos", "arm64", 64, False,
-         ".cpython-313-iphoneos.so"),
+        (
+            "debian-bookworm-arm64-3.11.py",
+            "linux-aarch64",
+            "aarch64",
+            64,
+            False,
+            ".cpython-311-aarch64-linux-gnu.so",
+        ),
+        (
+            "debian-trixie-arm64-3.13.py",
+            "linux-aarch64",
+            "aarch64",
+            64,
+            False,
+            ".cpython-313-aarch64-linux-gnu.so",
+        ),
+        (
+            "debian-bookworm-armhf-3.11.py",
+            "linux-armv7l",
+            "armv7l",
+            32,
+            False,
+            ".cpython-311-arm-linux-gnueabihf.so",
+        ),
+        (
+            "debian-trixie-riscv64-3.13.py",
+            "linux-riscv64",
+            "riscv64",
+            64,
+            False,
+            ".cpython-313-riscv64-linux-gnu.so",
+        ),
+        (
+            "debian-bookworm-s390x-3.11.py",
+            "linux-s390x",
+            "s390x",
+            64,
+            True,
+            ".cpython-311-s390x-linux-gnu.so",
+        ),
+        (
+            "android-arm64-3.13.py",
+            "android-24-arm64_v8a",
+            "aarch64",
+            64,
+            False,
+            ".cpython-313-aarch64-linux-android.so",
+        ),
+        (
+            "ios-arm64-3.13.py",
+            "ios-13.0-arm64-iphoneos",
+            "arm64",
+            64,
+            False,
+            ".cpython-313-iphoneos.so",
+        ),
     ],
 )
 def test_describe_real_hosts(
@@ -65,9 +107,14 @@ def test_overrides_and_manylinux() -> None:
 
 @pytest.mark.parametrize(
     ("triple", "machine"),
-    [("aarch64-unknown-linux-gnu", "aarch64"), ("arm-linux-gnueabihf", "armv7l"),
-     ("arm-linux-gnueabi", "armv6l"), ("i686-pc-linux-gnu", "i686"),
-     ("powerpc64le-unknown-linux-gnu", "ppc64le"), ("arm64-apple-ios", "arm64")],
+    [
+        ("aarch64-unknown-linux-gnu", "aarch64"),
+        ("arm-linux-gnueabihf", "armv7l"),
+        ("arm-linux-gnueabi", "armv6l"),
+        ("i686-pc-linux-gnu", "i686"),
+        ("powerpc64le-unknown-linux-gnu", "ppc64le"),
+        ("arm64-apple-ios", "arm64"),
+    ],
 )
 def test_machine_from_triple(triple: str, machine: str) -> None:
     assert target.machine_from_triple(triple) == machine

@@ -50,14 +50,18 @@ def test_wrong_target_is_refused() -> None:
     gcc = shutil.which("gcc")
     assert gcc, "gcc is needed for this test"
     with pytest.raises(ToolchainError, match="builds for x86_64-linux-gnu"):
-        toolchain.choose(fixture_vars("debian-bookworm-arm64-3.11.py"), cc=gcc,
-                         runner=Recorder("x86_64-linux-gnu"))
+        toolchain.choose(
+            fixture_vars("debian-bookworm-arm64-3.11.py"),
+            cc=gcc,
+            runner=Recorder("x86_64-linux-gnu"),
+        )
 
 
 def test_explicit_compiler_and_relative() -> None:
     runner = Recorder("aarch64-linux-gnu")
-    chosen = toolchain.choose(fixture_vars("debian-bookworm-arm64-3.11.py"), cc="gcc",
-                              relative=True, runner=runner)
+    chosen = toolchain.choose(
+        fixture_vars("debian-bookworm-arm64-3.11.py"), cc="gcc", relative=True, runner=runner
+    )
     assert chosen.cc == "gcc"
     assert runner.calls[0][-1] == "-dumpmachine"
     assert chosen.target == "aarch64-linux-gnu"

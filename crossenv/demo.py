@@ -1,0 +1,134 @@
+"""End-to-end demo: cross-build a C extension for Debian arm64 and run it under qemu.
+
+    python3 -m crossenv.demo [--workdir DIR]
+
+Fetches a real Debian arm64 Host-python (no root needed), creates an
+environment, cross-builds the ``markupsafe`` sdist from PyPI with plain
+``pip install``, checks that the extension is an aarch64 ELF file, and
+imports it on the target with ``qemu-aarch64``.  The cross compiler and
+qemu-user are installed with apt-get when run as root; otherwise the exact
+command to run is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from . import sysroot
+from .__main__ import main as crossenv_main
+from .builder import is_crossenv
+from .errors import CreationError, CrossenvError, ToolchainError, VersionMismatchError
+from .target import ELF_MACHINES
+
+#: Debian release whose python3.X matches each Build-python.
+RELEASES = {"3.11": "bookworm", "3.13": "trixie"}
+TOOLS = {"aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu", "qemu-aarch64": "qemu-user"}
+PACKAGE = "markupsafe"
+
+
+def say(message: str) -> None:
+    print(f"demo: {message}", flush=True)
+
+
+def ensure_tools() -> None:
+    """Install the cross compiler and qemu-user, or say how to."""
+    missing = [package for program, package in TOOLS.items() if shutil.which(program) is None]
+    if not missing:
+        return
+    command = ["apt-get", "install", "-y", *missing]
+    if os.geteuid() != 0:
+        raise ToolchainError(
+            f"missing {' '.join(missing)}; run as root: apt-get update && {' '.join(command)}"
+        )
+    say(f"installing {' '.join(missing)} with apt-get")
+    for step in (["apt-get", "update", "-qq"], [*command, "-qq"]):
+        if subprocess.run(step, check=False).returncode != 0:
+            raise ToolchainError(f"{' '.join(step)} failed")
+
+
+def elf_machine(path: Path) -> int:
+    header = path.read_bytes()[:20]
+    return int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
+
+
+def run(workdir: Path) -> None:
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    release = RELEASES.get(version)
+    if release is None:
+        raise VersionMismatchError(
+            f"the demo needs Python 3.11 or 3.13 as Build-python (this is {version})"
+        )
+    ensure_tools()
+    say(f"fetching Debian {release} arm64 python{version} into {workdir}")
+    host_python = sysroot.fetch("arm64", release, workdir / f"sysroot-{release}-arm64", log=say)
+    root = host_python.parents[2]
+    env_dir = workdir / "env"
+    argv: List[str] = [str(host_python), str(env_dir)]
+    if is_crossenv(env_dir):
+        argv.append("--clear")
+    say(f"creating the cross environment: crossenv {' '.join(argv)}")
+    code = crossenv_main(argv)
+    if code:
+        raise CreationError(f"crossenv exited with {code}")
+    say(f"cross-compiling {PACKAGE} from its sdist: pip install --no-binary :all: {PACKAGE}")
+    pip = [
+        str(env_dir / "bin" / "pip"),
+        "install",
+        "--no-cache-dir",
+        "--no-binary",
+        ":all:",
+        PACKAGE,
+    ]
+    if subprocess.run(pip, check=False).returncode != 0:
+        raise CreationError(f"pip install {PACKAGE} failed")
+    site = env_dir / "cross" / "lib" / f"python{version}" / "site-packages"
+    built = sorted(site.glob(f"{PACKAGE}/*.so"))
+    if not built or any(elf_machine(path) != ELF_MACHINES["aarch64"] for path in built):
+        raise CreationError(f"no aarch64 extension module was built: {built}")
+    say(f"built {built[0].name} (ELF machine aarch64)")
+    code_on_target = (
+        f"import sys; sys.path.insert(0, {str(site)!r})\n"
+        "import platform, markupsafe._speedups as s, markupsafe\n"
+        "print(platform.machine(), markupsafe.escape('<crossenv>'), s.__file__)"
+    )
+    command = [*sysroot.qemu_command("arm64", root), str(host_python), "-c", code_on_target]
+    say("importing it with the real Host-python under qemu-aarch64")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise CreationError(f"import on the target failed: {done.stderr.strip()[-500:]}")
+    machine, escaped, path = done.stdout.split(" ", 2)
+    say(f"on the target: platform.machine()={machine} escape() -> {escaped}")
+    say(f"OK: {PACKAGE} cross-compiled for aarch64 and imported on the target ({path.strip()})")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m crossenv.demo",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(".demo"),
+        help="where the sysroot and environment go (default: ./.demo)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        run(Path(os.path.abspath(args.workdir)))
+    except CrossenvError as exc:
+        print(f"demo: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
