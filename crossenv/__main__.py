@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from . import __version__, host, target, toolchain
+from . import __version__, host, layout, target, toolchain
 from .builder import Context, CrossEnvBuilder, clear_layers
 from .errors import CrossenvError, UsageError, VersionMismatchError
 from .layout import Settings
@@ -179,6 +179,12 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
     if found.sysroot is not None:
         log(f"sysroot: {found.sysroot}")
     log(f"compilers: {chosen.cc} / {chosen.cxx}")
+    if args.verbose:
+        log(f"sysconfigdata: {found.sysconfigdata_file}")
+        recorded = layout.host_vars(found, chosen, settings)
+        for name in ("CC", "CXX", "LDSHARED", "CFLAGS", "INCLUDEPY", "EXT_SUFFIX"):
+            log(f"  {name} = {recorded.get(name, '')}")
+        log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")
     builder = CrossEnvBuilder(
         system_site_packages=args.system_site_packages,
         with_pip=not args.without_pip,

@@ -96,6 +96,7 @@ def runtime_config(
         "pointer_bits": target.pointer_bits,
         "sysconfigdata_names": names,
         "platform_tags": list(target.platform_tags),
+        "wheel_tag": target.platform_tags[0] if len(target.platform_tags) > 1 else "",
         "config_overrides": {"installed_base": prefix, "installed_platbase": prefix},
         "build_site": str(site_packages(env_dir / "build", host.version)),
         "hidden": _NO_CROSS_PIP if settings.without_cross_pip else [],

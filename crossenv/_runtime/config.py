@@ -13,7 +13,7 @@ VARS_FILE = "crossenv-sysconfigdata.json"
 ENV_APPLIED = "CROSSENV_ENV_APPLIED"
 
 
-class Config(TypedDict):
+class Config(TypedDict, total=False):
     """What ``crossenv.json`` holds (see ``crossenv.builder``)."""
 
     prefix: str
@@ -29,6 +29,8 @@ class Config(TypedDict):
     build_site: str
     hidden: List[str]
     environ: List[List[str]]
+    #: Platform tag for built wheels (the first ``--manylinux``), or "".
+    wheel_tag: str
 
 
 def load(prefix: str) -> Config:

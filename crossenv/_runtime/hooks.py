@@ -13,7 +13,7 @@ import sys
 import types
 from typing import Callable, Dict, Optional, Sequence
 
-from . import patch_pip, patch_platform, patch_sysconfig, patch_tags
+from . import patch_pip, patch_platform, patch_sysconfig, patch_tags, patch_wheel
 from .config import Config
 
 Patch = Callable[[types.ModuleType, Config], None]
@@ -25,6 +25,8 @@ PATCHES: Dict[str, Patch] = {
     "packaging.tags": patch_tags.apply,
     "pip._vendor.packaging.tags": patch_tags.apply,
     "pip._internal.build_env": patch_pip.apply,
+    "setuptools.command.bdist_wheel": patch_wheel.apply,
+    "wheel.bdist_wheel": patch_wheel.apply,
 }
 
 

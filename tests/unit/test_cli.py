@@ -149,3 +149,11 @@ def test_every_option_is_documented() -> None:
         "--version",
     ):
         assert option in text
+
+
+def test_reference_documents_every_option() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "usage.rst").read_text()
+    for action in main_parser()._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and option != "--help":
+                assert f"``{option}" in docs, option

@@ -1,0 +1,124 @@
+"""Options that shape the environment, on the real toolchain."""
+
+from __future__ import annotations
+
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.utils import parse_wheel_filename
+
+from .conftest import REPO, Setup, crossenv_command, elf_machine, repo_env
+
+pytestmark = pytest.mark.integration
+
+
+def create(setup: Setup, env_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = crossenv_command(setup.python, setup.host_python, env_dir, *options)
+    return subprocess.run(command, env=repo_env(), capture_output=True, text=True)
+
+
+def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
+    env_dir = tmp_path / "many linux"
+    done = create(
+        setup,
+        env_dir,
+        "--manylinux",
+        "manylinux_2_17_aarch64",
+        "--env",
+        "CROSSENV_DEMO=a",
+        "--env",
+        "CROSSENV_DEMO+=b",
+        "--config-var",
+        "CROSSENV_VAR=7",
+    )
+    assert done.returncode == 0, done.stderr
+    python = env_dir / "bin" / "python"
+    probe = (
+        "import os, sysconfig; from pip._internal.utils.compatibility_tags import "
+        "get_supported; print(os.environ['CROSSENV_DEMO'], "
+        "sysconfig.get_config_var('CROSSENV_VAR'), get_supported()[0])"
+    )
+    out = setup.run([python, "-c", probe]).stdout.split()
+    nodot = setup.version.replace(".", "")
+    assert out == ["a b", "7", f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"]
+    wheels = tmp_path / "wheels"
+    setup.run(
+        [
+            env_dir / "bin" / "pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            wheels,
+            REPO / "tests" / "data" / "projects" / "cext",
+        ]
+    )
+    (wheel,) = wheels.glob("*.whl")
+    _, _, _, tags = parse_wheel_filename(wheel.name)
+    assert {str(tag) for tag in tags} == {f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"}
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    (so,) = (tmp_path / "unpacked").glob("cext_demo*.so")
+    assert elf_machine(so) == 183
+    assert (
+        setup.on_target(
+            "import cext_demo; print(cext_demo.machine())", path=[tmp_path / "unpacked"]
+        ).strip()
+        == "aarch64"
+    )
+
+
+def test_existing_env_is_left_alone_and_clear_cross_keeps_build(
+    setup: Setup, tmp_path: Path
+) -> None:
+    env_dir = tmp_path / "life cycle"
+    assert create(setup, env_dir).returncode == 0
+    setup.run([env_dir / "bin" / "build-pip", "install", "--no-deps", "six"])
+    marker = (env_dir / "crossenv.cfg").read_text()
+    (env_dir / "cross" / "mine.txt").write_text("user data")
+
+    again = create(setup, env_dir)
+    assert again.returncode == 6
+    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+    assert (env_dir / "cross" / "mine.txt").read_text() == "user data"
+    assert (env_dir / "crossenv.cfg").read_text() == marker
+
+    assert create(setup, env_dir, "--clear-cross").returncode == 0
+    assert not (env_dir / "cross" / "mine.txt").exists()
+    setup.run([env_dir / "bin" / "build-python", "-c", "import six"])
+    setup.run([env_dir / "bin" / "python", "-c", "import six"])  # Build side, via the finder
+
+    assert create(setup, env_dir, "--clear").returncode == 0
+    gone = subprocess.run([env_dir / "bin" / "build-python", "-c", "import six"])
+    assert gone.returncode != 0
+
+
+def test_clear_refuses_a_directory_that_is_not_ours(setup: Setup, tmp_path: Path) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    done = create(setup, precious, "--clear")
+    assert done.returncode == 6
+    assert "not a crossenv environment" in done.stderr
+    assert sorted(p.name for p in precious.iterdir()) == ["thesis.tex"]
+
+
+def test_without_pip_options(setup: Setup, tmp_path: Path) -> None:
+    no_build_pip = tmp_path / "no build pip"
+    assert create(setup, no_build_pip, "--without-pip").returncode == 0
+    setup.run([no_build_pip / "bin" / "pip", "--version"])
+    assert (
+        subprocess.run(
+            [no_build_pip / "bin" / "build-pip", "--version"], capture_output=True
+        ).returncode
+        != 0
+    )
+
+    no_cross_pip = tmp_path / "no cross pip"
+    assert create(setup, no_cross_pip, "--without-cross-pip").returncode == 0
+    setup.run([no_cross_pip / "bin" / "build-pip", "--version"])
+    refused = subprocess.run(
+        [no_cross_pip / "bin" / "pip", "--version"], capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "No module named pip" in refused.stderr
