@@ -38,9 +38,9 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     probe = (
         "import os, sysconfig; from pip._internal.utils.compatibility_tags import "
         "get_supported; print(os.environ['CROSSENV_DEMO'], "
-        "sysconfig.get_config_var('CROSSENV_VAR'), get_supported()[0])"
+        "sysconfig.get_config_var('CROSSENV_VAR'), get_supported()[0], sep='|')"
     )
-    out = setup.run([python, "-c", probe]).stdout.split()
+    out = setup.run([python, "-c", probe]).stdout.strip().split("|")
     nodot = setup.version.replace(".", "")
     assert out == ["a b", "7", f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"]
     wheels = tmp_path / "wheels"
