@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, List, Mapping, Optional
 
 from . import __version__, host, layout, target, toolchain
 from .builder import Context, CrossEnvBuilder, clear_layers
@@ -140,6 +140,11 @@ def _platform(tag: Optional[str]) -> Optional[str]:
     return f"{system}-{rest}"
 
 
+def is_glibc_host(config: Mapping[str, object]) -> bool:
+    """Only GNU/Linux Hosts take manylinux wheels."""
+    return str(config.get("MULTIARCH", "")).endswith(("-gnu", "-gnueabihf", "-gnueabi"))
+
+
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
     """Create the environment the parsed ``args`` describe."""
     environ = tuple(parse_env(text) for text in args.env)
@@ -170,6 +175,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
         machine=args.machine,
         platform=_platform(args.platform_tag),
         manylinux=tuple(args.manylinux),
+        glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
     )
     settings = Settings(
         config_vars=config_vars, environ=environ, without_cross_pip=args.without_cross_pip

@@ -13,7 +13,7 @@ import venv
 from pathlib import Path
 from typing import Callable, List, Optional
 
-from . import __version__, launchers, layout
+from . import __version__, crossfiles, launchers, layout
 from ._runtime import config as runtime_config
 from .errors import CreationError, EnvDirError, Interrupted
 from .host import HostPython
@@ -176,12 +176,18 @@ class CrossEnvBuilder:
         )
         if not self.with_cross_pip:
             data["hidden"] = sorted(set(data["hidden"]) | {"pip"})
-        (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
-            runtime_config.dump(data), encoding="utf-8"
-        )
         host_vars = layout.host_vars(context.host, context.toolchain, context.settings)
         (context.cross_dir / runtime_config.VARS_FILE).write_text(
             runtime_config.dump(host_vars), encoding="utf-8"
+        )
+        tools = layout.build_tools(
+            context.env_dir, context.host, context.target, context.toolchain, host_vars
+        )
+        meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
+        data["meson_cross_file"] = str(meson)
+        data["defaults"] = layout.cross_defaults(tools, cmake)
+        (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
+            runtime_config.dump(data), encoding="utf-8"
         )
 
     def setup_scripts(self, context: Context) -> None:

@@ -9,7 +9,7 @@ import dataclasses
 import os
 import re
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from . import sysconfigdata
 from .errors import HostPythonError
@@ -108,6 +108,21 @@ def find_sysconfigdata(executable: Path) -> Path:
         for stdlib in sorted((prefix / libdir).glob(pattern)):
             found.extend(_candidates(stdlib))
     return _unique(found, f"under {prefix}/lib/{pattern}")
+
+
+def glibc_version(sysroot: Optional[Path]) -> Optional[Tuple[int, int]]:
+    """The GNU C library version of a sysroot, read from ``features.h``."""
+    if sysroot is None:
+        return None
+    try:
+        text = (sysroot / "usr" / "include" / "features.h").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    major = re.search(r"^#\s*define\s+__GLIBC__\s+(\d+)", text, re.MULTILINE)
+    minor = re.search(r"^#\s*define\s+__GLIBC_MINOR__\s+(\d+)", text, re.MULTILINE)
+    if not (major and minor):
+        return None
+    return int(major.group(1)), int(minor.group(1))
 
 
 def infer_sysroot(install_prefix: Path, recorded_prefix: str) -> Optional[Path]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import sysconfigdata
+from . import crossfiles, sysconfigdata
 from .host import HostPython
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars, text_var
@@ -78,6 +78,33 @@ def _first_word(command: str) -> str:
     return words[0] if words else ""
 
 
+def build_tools(
+    env_dir: Path, host: HostPython, target: Target, toolchain: Toolchain, vars_: ConfigVars
+) -> crossfiles.BuildTools:
+    """What the meson cross file and CMake toolchain file name."""
+    sysroot = str(host.sysroot) if host.sysroot else None
+    return crossfiles.BuildTools(
+        cc=toolchain.cc,
+        cxx=toolchain.cxx,
+        ar=toolchain.ar,
+        strip=crossfiles.sibling_tool(toolchain.cc, "strip"),
+        python=str(env_dir / "cross" / "bin" / "python"),
+        include_dir=text_var(vars_, "INCLUDEPY"),
+        sysroot=sysroot,
+        emulator=crossfiles.emulator(target, sysroot),
+        pkg_config_dirs=crossfiles.pkg_config_dirs(sysroot, target.multiarch) if sysroot else (),
+    )
+
+
+def cross_defaults(tools: crossfiles.BuildTools, cmake_file: Path) -> List[List[str]]:
+    """Variables every cross build gets unless the user set them."""
+    result = [["CMAKE_TOOLCHAIN_FILE", str(cmake_file)]]
+    if tools.sysroot:
+        result.append(["PKG_CONFIG_SYSROOT_DIR", tools.sysroot])
+        result.append(["PKG_CONFIG_LIBDIR", ":".join(tools.pkg_config_dirs)])
+    return result
+
+
 def runtime_config(
     env_dir: Path, host: HostPython, target: Target, settings: Settings
 ) -> Dict[str, Any]:
@@ -96,7 +123,7 @@ def runtime_config(
         "pointer_bits": target.pointer_bits,
         "sysconfigdata_names": names,
         "platform_tags": list(target.platform_tags),
-        "wheel_tag": target.platform_tags[0] if len(target.platform_tags) > 1 else "",
+        "wheel_tag": target.wheel_tag,
         "config_overrides": {"installed_base": prefix, "installed_platbase": prefix},
         "build_site": str(site_packages(env_dir / "build", host.version)),
         "hidden": _NO_CROSS_PIP if settings.without_cross_pip else [],

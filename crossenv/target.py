@@ -53,6 +53,8 @@ class Target:
     sysconfigdata_name: str
     #: Platform tags that pip accepts for wheels, most specific first.
     platform_tags: Tuple[str, ...]
+    #: Platform tag given to built wheels instead of the plain one ("" = plain).
+    wheel_tag: str = ""
 
     @property
     def elf_machine(self) -> Optional[int]:
@@ -91,11 +93,14 @@ def describe(
     machine: Optional[str] = None,
     platform: Optional[str] = None,
     manylinux: Tuple[str, ...] = (),
+    glibc: Optional[Tuple[int, int]] = None,
 ) -> Target:
     """Compute the Host's identity from its ``build_time_vars``.
 
-    ``machine`` and ``platform`` override what is derived; ``manylinux`` tags
-    are accepted in addition to the plain platform tag.
+    ``machine`` and ``platform`` override what is derived.  Wheels with the
+    ``manylinux`` tags given are accepted (and the first tags built wheels);
+    otherwise, when the Host's ``glibc`` version is known, every manylinux
+    tag it can run is accepted, as pip on the Host would.
     """
     machdep = text_var(config, "MACHDEP", "linux") or "linux"
     sys_platform = "linux" if machdep.startswith("linux") else machdep
@@ -106,7 +111,8 @@ def describe(
     sizeof = config.get("SIZEOF_VOID_P", 8)
     abiflags = text_var(config, "ABIFLAGS")
     plain_tag = tag_safe(platform)
-    tags = tuple(dict.fromkeys((*manylinux, plain_tag)))
+    auto = manylinux_tags(machine, glibc) if glibc and not manylinux else ()
+    tags = tuple(dict.fromkeys((*manylinux, *auto, plain_tag)))
     return Target(
         sys_platform=sys_platform,
         sysname=_SYSNAMES.get(sys_platform, sys_platform.capitalize()),
@@ -119,7 +125,24 @@ def describe(
         big_endian=_big_endian(config),
         sysconfigdata_name=f"_sysconfigdata_{abiflags}_{sys_platform}_{multiarch}",
         platform_tags=tags,
+        wheel_tag=manylinux[0] if manylinux else "",
     )
+
+
+#: Legacy manylinux names and the glibc they stand for.
+_LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+
+
+def manylinux_tags(machine: str, glibc: Tuple[int, int]) -> Tuple[str, ...]:
+    """The manylinux tags a Host with ``glibc`` runs, newest first (PEP 600)."""
+    oldest = 5 if machine in ("x86_64", "i686") else 17
+    tags = []
+    for minor in range(glibc[1], oldest - 1, -1):
+        tags.append(f"manylinux_{glibc[0]}_{minor}_{machine}")
+        legacy = _LEGACY.get((glibc[0], minor))
+        if legacy and (minor == 17 or machine in ("x86_64", "i686")):
+            tags.append(f"{legacy}_{machine}")
+    return tuple(tags)
 
 
 def _big_endian(config: Mapping[str, ConfigValue]) -> bool:

@@ -24,9 +24,12 @@ _active = False
 def activate() -> None:
     """Install every patch once; later calls (e.g. from pip's isolation) do nothing."""
     global _active
-    if _active or os.environ.get(BUILD_SIDE) == "1":
+    if _active:
         return
     _active = True
+    if os.environ.get(BUILD_SIDE) == "1":
+        config.drop_defaults(config.load(sys.prefix), os.environ)
+        return
     cfg = config.load(sys.prefix)
     patch_sys.apply(cfg)
     patch_os.apply(cfg)

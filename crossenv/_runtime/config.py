@@ -31,6 +31,11 @@ class Config(TypedDict, total=False):
     environ: List[List[str]]
     #: Platform tag for built wheels (the first ``--manylinux``), or "".
     wheel_tag: str
+    #: The meson cross file that meson-python builds use.
+    meson_cross_file: str
+    #: Variables crossenv sets for cross builds, unless already set:
+    #: ``[name, value]``.  Build-side processes drop them again.
+    defaults: List[List[str]]
 
 
 def load(prefix: str) -> Config:
@@ -49,13 +54,15 @@ def load_vars(cfg: Config) -> Dict[str, Union[str, int]]:
 
 
 def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
-    """Apply the ``--env`` assignments once per process tree.
+    """Apply crossenv's defaults and the ``--env`` assignments, once per process tree.
 
     ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
     ``:=`` appends after ``os.pathsep``.
     """
-    if not cfg["environ"] or environ.get(ENV_APPLIED) == cfg["prefix"]:
+    if environ.get(ENV_APPLIED) == cfg["prefix"]:
         return
+    for name, value in cfg.get("defaults", []):
+        environ.setdefault(name, value)
     for name, operator, value in cfg["environ"]:
         current = environ.get(name)
         if operator == "=" or (operator == "?=" and current is None):
@@ -64,6 +71,15 @@ def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
             sep = " " if operator == "+=" else os.pathsep
             environ[name] = f"{current}{sep}{value}" if current else value
     environ[ENV_APPLIED] = cfg["prefix"]
+
+
+def drop_defaults(cfg: Config, environ: MutableMapping[str, str]) -> None:
+    """Remove crossenv's cross-build defaults (for Build-side processes)."""
+    for name, value in cfg.get("defaults", []):
+        if environ.get(name) == value:
+            del environ[name]
+    # A Cross-python started from here again applies them afresh.
+    environ.pop(ENV_APPLIED, None)
 
 
 def dump(data: Any) -> str:

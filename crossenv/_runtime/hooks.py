@@ -13,7 +13,14 @@ import sys
 import types
 from typing import Callable, Dict, Optional, Sequence
 
-from . import patch_pip, patch_platform, patch_sysconfig, patch_tags, patch_wheel
+from . import (
+    patch_mesonpy,
+    patch_pip,
+    patch_platform,
+    patch_sysconfig,
+    patch_tags,
+    patch_wheel,
+)
 from .config import Config
 
 Patch = Callable[[types.ModuleType, Config], None]
@@ -27,6 +34,7 @@ PATCHES: Dict[str, Patch] = {
     "pip._internal.build_env": patch_pip.apply,
     "setuptools.command.bdist_wheel": patch_wheel.apply,
     "wheel.bdist_wheel": patch_wheel.apply,
+    "mesonpy": patch_mesonpy.apply,
 }
 
 

@@ -99,3 +99,12 @@ def test_bad_host_python(tmp_path: Path, setup: object, message: str) -> None:
 def test_infer_sysroot(install: str, recorded: str, expected: str | None) -> None:
     result = host.infer_sysroot(Path(install), recorded)
     assert (str(result) if result else None) == expected
+
+
+def test_glibc_version_from_features_h(tmp_path: Path) -> None:
+    include = tmp_path / "usr" / "include"
+    include.mkdir(parents=True)
+    (include / "features.h").write_text("#define\t__GLIBC__\t2\n#define\t__GLIBC_MINOR__\t36\n")
+    assert host.glibc_version(tmp_path) == (2, 36)
+    assert host.glibc_version(tmp_path / "nowhere") is None
+    assert host.glibc_version(None) is None

@@ -118,3 +118,26 @@ def test_overrides_and_manylinux() -> None:
 )
 def test_machine_from_triple(triple: str, machine: str) -> None:
     assert target.machine_from_triple(triple) == machine
+
+
+def test_manylinux_tags_follow_pep600() -> None:
+    tags = target.manylinux_tags("aarch64", (2, 36))
+    assert tags[0] == "manylinux_2_36_aarch64"
+    assert tags[-2:] == ("manylinux_2_17_aarch64", "manylinux2014_aarch64")
+    assert len(tags) == 36 - 17 + 1 + 1
+    x86 = target.manylinux_tags("x86_64", (2, 17))
+    assert x86[-1] == "manylinux1_x86_64" and "manylinux2010_x86_64" in x86
+
+
+def test_glibc_gives_manylinux_but_does_not_retag_wheels() -> None:
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"), glibc=(2, 36))
+    assert host.platform_tags[0] == "manylinux_2_36_aarch64"
+    assert host.platform_tags[-1] == "linux_aarch64"
+    assert host.wheel_tag == ""
+    explicit = target.describe(
+        fixture_vars("debian-bookworm-arm64-3.11.py"),
+        glibc=(2, 36),
+        manylinux=("manylinux_2_28_aarch64",),
+    )
+    assert explicit.platform_tags == ("manylinux_2_28_aarch64", "linux_aarch64")
+    assert explicit.wheel_tag == "manylinux_2_28_aarch64"
