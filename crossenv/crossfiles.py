@@ -130,9 +130,12 @@ def cmake_toolchain(target: Target, tools: BuildTools) -> str:
         if soabi:
             settings.append((f"{prefix}_SOABI", soabi))
     settings.append(("PYTHON_EXECUTABLE", tools.python))
+    # Cross-compiling, FindPython asks python3-config: give it the Host's.
+    config = os.path.join(os.path.dirname(tools.python), "python3-config")
+    settings += [("_Python_CONFIG", config), ("_Python3_CONFIG", config)]
     lines = ["# Written by crossenv: the Host for CMake."]
     for name, value in settings:
-        cache = name.startswith(("Python", "PYTHON", "CMAKE_AR", "CMAKE_STRIP"))
+        cache = name.startswith(("Python", "PYTHON", "_Python", "CMAKE_AR", "CMAKE_STRIP"))
         if cache:
             lines.append(f'set({name} {_cmake_str(value)} CACHE STRING "" FORCE)')
         else:

@@ -28,6 +28,13 @@ def commands(env_dir: Path, version: str) -> Dict[str, List[str]]:
     return result
 
 
+def config_commands(env_dir: Path, version: str) -> Dict[str, List[str]]:
+    """``python3-config`` and its aliases for the Host, in ``cross/bin`` (pure)."""
+    cross = str(env_dir / "cross" / "bin" / "python")
+    names = ("python-config", f"python{version.split('.')[0]}-config", f"python{version}-config")
+    return {name: [cross, "-m", "_crossenv.pyconfig"] for name in names}
+
+
 def render_launcher(name: str, command: List[str]) -> str:
     """The text of one launcher script."""
     quoted = " ".join(shlex.quote(word) for word in command)
@@ -48,3 +55,9 @@ def write(env_dir: Path, version: str) -> None:
         path.write_text(render_launcher(name, command), encoding="utf-8")
         os.chmod(path, 0o755)
     (bindir / "activate").write_text(render_activate(env_dir), encoding="utf-8")
+    crossbin = env_dir / "cross" / "bin"
+    if crossbin.is_dir():
+        for name, command in config_commands(env_dir, version).items():
+            path = crossbin / name
+            path.write_text(render_launcher(name, command), encoding="utf-8")
+            os.chmod(path, 0o755)
