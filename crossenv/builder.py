@@ -11,9 +11,9 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from . import __version__, crossfiles, launchers, layout
+from . import __version__, crossfiles, launchers, layout, rust
 from ._runtime import config as runtime_config
 from .errors import CreationError, EnvDirError, Interrupted
 from .host import HostPython
@@ -186,9 +186,37 @@ class CrossEnvBuilder:
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
         data["meson_cross_file"] = str(meson)
         data["defaults"] = layout.cross_defaults(tools, cmake)
+        data.update(self._setup_rust(context, tools, host_vars))
+        data["defaults"] += data.pop("rust_defaults")
         (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
             runtime_config.dump(data), encoding="utf-8"
         )
+
+    def _setup_rust(
+        self, context: Context, tools: crossfiles.BuildTools, host_vars: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """Cargo and PyO3 settings, and PyO3's copy of the Host's sysconfigdata."""
+        setup = rust.probe(context.target, context.host.sysroot)
+        pyo3_dir = context.cross_dir / "lib" / "crossenv-pyo3"
+        pyo3_dir.mkdir(parents=True, exist_ok=True)
+        # A plain literal: PyO3's build script reads (and may execute) it.
+        name = f"{context.target.sysconfigdata_name}.py"
+        (pyo3_dir / name).write_text(f"build_time_vars = {host_vars!r}\n", encoding="utf-8")
+        extra = rust.defaults(setup, tools.cc, tools.sysroot, pyo3_dir, context.version)
+        result: Dict[str, Any] = {"path_prepend": [], "rust_missing": ""}
+        if setup.std_sysroot:
+            links = rust.write_tool_links(context.cross_dir / "rust-bin")
+            result["path_prepend"] = [str(links)]
+        if not setup.has_std:
+            result["rust_missing"] = (
+                f"no Rust standard library for {setup.triple} was found when this "
+                "environment was made; install Debian's rustc and cargo "
+                "(apt-get install -y rustc cargo), add the Host's std to the sysroot "
+                "with 'crossenv-sysroot --rust SYSROOT', then recreate the "
+                "environment with --clear"
+            )
+        result["rust_defaults"] = extra
+        return result
 
     def setup_scripts(self, context: Context) -> None:
         """Write ``bin/`` with ``activate`` and the launchers."""

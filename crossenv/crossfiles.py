@@ -144,7 +144,8 @@ def cmake_toolchain(target: Target, tools: BuildTools) -> str:
         "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)",
         "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)",
         "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)",
-        "set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)",
+        # Build-side Python packages (pybind11, nanobind) ship CMake configs.
+        "set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)",
     ]
     return "\n".join(lines) + "\n"
 

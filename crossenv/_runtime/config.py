@@ -36,6 +36,10 @@ class Config(TypedDict, total=False):
     #: Variables crossenv sets for cross builds, unless already set:
     #: ``[name, value]``.  Build-side processes drop them again.
     defaults: List[List[str]]
+    #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
+    path_prepend: List[str]
+    #: Why Rust builds cannot work here (one line), or "".
+    rust_missing: str
 
 
 def load(prefix: str) -> Config:
@@ -63,6 +67,9 @@ def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
         return
     for name, value in cfg.get("defaults", []):
         environ.setdefault(name, value)
+    prepend = cfg.get("path_prepend", [])
+    if prepend:
+        environ["PATH"] = os.pathsep.join([*prepend, environ.get("PATH", "")])
     for name, operator, value in cfg["environ"]:
         current = environ.get(name)
         if operator == "=" or (operator == "?=" and current is None):
@@ -78,6 +85,10 @@ def drop_defaults(cfg: Config, environ: MutableMapping[str, str]) -> None:
     for name, value in cfg.get("defaults", []):
         if environ.get(name) == value:
             del environ[name]
+    prepend = set(cfg.get("path_prepend", []))
+    if prepend and "PATH" in environ:
+        parts = environ["PATH"].split(os.pathsep)
+        environ["PATH"] = os.pathsep.join(part for part in parts if part not in prepend)
     # A Cross-python started from here again applies them afresh.
     environ.pop(ENV_APPLIED, None)
 

@@ -17,6 +17,7 @@ from . import (
     patch_mesonpy,
     patch_pip,
     patch_platform,
+    patch_rust,
     patch_sysconfig,
     patch_tags,
     patch_wheel,
@@ -35,6 +36,8 @@ PATCHES: Dict[str, Patch] = {
     "setuptools.command.bdist_wheel": patch_wheel.apply,
     "wheel.bdist_wheel": patch_wheel.apply,
     "mesonpy": patch_mesonpy.apply,
+    "maturin": patch_rust.apply,
+    "setuptools_rust": patch_rust.apply,
 }
 
 

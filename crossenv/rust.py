@@ -1,0 +1,107 @@
+"""Rust (maturin, setuptools-rust, PyO3) for the Host: target, linker, standard library.
+
+Cargo needs the Host's target triple, a linker for it, PyO3's cross
+variables and a Rust standard library built for the Host.  That library
+comes from the sysroot (``crossenv-sysroot --rust`` puts Debian's there, to
+be used with Debian's ``rustc`` of the same version) or from a ``rustc`` on
+``PATH`` that already has the target installed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+from typing import List, Optional
+
+from .errors import ToolchainError
+from .target import Target
+from .toolchain import Runner, run
+
+_ARCH = {
+    "armv7l": "armv7",
+    "armv6l": "arm",
+    "riscv64": "riscv64gc",
+    "ppc64le": "powerpc64le",
+    "arm64": "aarch64",
+}
+DEBIAN_RUSTC = "/usr/bin/rustc"
+
+
+def triple(target: Target) -> str:
+    """The Rust target triple of the Host, e.g. ``aarch64-unknown-linux-gnu``."""
+    arch = _ARCH.get(target.machine, target.machine)
+    if target.sys_platform == "android":
+        return "armv7-linux-androideabi" if arch == "armv7" else f"{arch}-linux-android"
+    if target.sys_platform == "ios":
+        return "aarch64-apple-ios"
+    abi = target.multiarch.rsplit("-", 1)[-1] if target.multiarch else "gnu"
+    return f"{arch}-unknown-linux-{abi}"
+
+
+def env_name(rust_triple: str) -> str:
+    """``aarch64-unknown-linux-gnu`` -> ``AARCH64_UNKNOWN_LINUX_GNU`` (cargo's spelling)."""
+    return rust_triple.upper().replace("-", "_").replace(".", "_")
+
+
+def _has_std(libdir: Path) -> bool:
+    return libdir.is_dir() and any(libdir.glob("libstd-*.rlib"))
+
+
+@dataclasses.dataclass(frozen=True)
+class RustSetup:
+    """How cargo will build for the Host in this environment."""
+
+    triple: str
+    #: ``--sysroot`` for rustc holding the Host's std (Debian's), or None.
+    std_sysroot: Optional[str]
+    #: True when a usable standard library for the triple was found.
+    has_std: bool
+
+
+def probe(target: Target, sysroot: Optional[Path], runner: Runner = run) -> RustSetup:
+    """Find a Rust standard library for the Host."""
+    rust_triple = triple(target)
+    if sysroot is not None and Path(DEBIAN_RUSTC).exists():
+        libdir = sysroot / "usr" / "lib" / "rustlib" / rust_triple / "lib"
+        if _has_std(libdir):
+            return RustSetup(rust_triple, str(sysroot / "usr"), True)
+    rustc = shutil.which("rustc")
+    if rustc is not None:
+        try:
+            libdir = Path(runner([rustc, "--print", "target-libdir", "--target", rust_triple]))
+        except ToolchainError:
+            libdir = Path("/nonexistent")
+        if _has_std(libdir):
+            return RustSetup(rust_triple, None, True)
+    return RustSetup(rust_triple, None, False)
+
+
+def defaults(
+    setup: RustSetup, cc: str, sysroot: Optional[str], pyo3_dir: Path, version: str
+) -> List[List[str]]:
+    """Environment variables for cargo, maturin and PyO3 cross builds."""
+    name = env_name(setup.triple)
+    flags = [f"-C link-arg=--sysroot={sysroot}"] if sysroot else []
+    if setup.std_sysroot:
+        flags.insert(0, f"--sysroot={setup.std_sysroot}")
+    result = [
+        ["CARGO_BUILD_TARGET", setup.triple],
+        [f"CARGO_TARGET_{name}_LINKER", cc],
+        ["PYO3_CROSS_LIB_DIR", str(pyo3_dir)],
+        ["PYO3_CROSS_PYTHON_VERSION", version],
+    ]
+    if flags:
+        result.append([f"CARGO_TARGET_{name}_RUSTFLAGS", " ".join(flags)])
+    return result
+
+
+def write_tool_links(folder: Path) -> Path:
+    """Links to Debian's cargo and rustc, to go first on ``PATH`` during builds."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for tool in ("cargo", "rustc", "rustdoc"):
+        link = folder / tool
+        if not link.exists():
+            os.symlink(f"/usr/bin/{tool}", link)
+    return folder
