@@ -7,9 +7,14 @@ and unpacked with ``dpkg -x``.  Everything is unpacked into a sibling
 ``DEST.partial-XXXX`` directory first and renamed into place at the end, so
 an interrupted run leaves nothing half-made behind.
 
+With ``--rust`` the Host's Rust standard library (Debian's ``libstd-rust-dev``
+of exactly the version of the ``rustc`` installed here) is unpacked too, so
+that Debian's rustc can cross-compile for the Host with ``--sysroot DEST/usr``.
+A sysroot fetched without it gets it added in place on a later ``--rust`` run.
+
 Command line::
 
-    crossenv-sysroot [--arch ARCH] [--release RELEASE] [--mirror URL] [-q] DEST
+    crossenv-sysroot [--arch ARCH] [--release RELEASE] [--mirror URL] [--rust] [-q] DEST
 
 On success the path of the Host python is the only thing printed on stdout.
 """
@@ -45,9 +50,11 @@ __all__ = [
     "DEFAULT_ARCH",
     "DEFAULT_MIRROR",
     "DEFAULT_RELEASE",
+    "RUST_TRIPLES",
     "SYSROOT_ARCHES",
     "SYSROOT_RELEASES",
     "check_arch",
+    "debian_rustc_version",
     "default_mirror",
     "fetch",
     "filter_depends",
@@ -59,6 +66,7 @@ __all__ = [
     "python_version",
     "qemu_command",
     "relativize_symlinks",
+    "rust_std_dir",
     "select_packages",
 ]
 
@@ -89,6 +97,22 @@ QEMU_SUFFIXES: Mapping[str, str] = MappingProxyType(
 
 SYSROOT_ARCHES: tuple[str, ...] = tuple(QEMU_SUFFIXES)
 
+#: Debian architecture name -> the Rust target triple of Debian's rustc
+#: (as ``/usr/share/rustc/architecture.mk`` derives it).
+RUST_TRIPLES: Mapping[str, str] = MappingProxyType(
+    {
+        "arm64": "aarch64-unknown-linux-gnu",
+        "armhf": "armv7-unknown-linux-gnueabihf",
+        "armel": "armv5te-unknown-linux-gnueabi",
+        "riscv64": "riscv64gc-unknown-linux-gnu",
+        "ppc64el": "powerpc64le-unknown-linux-gnu",
+        "s390x": "s390x-unknown-linux-gnu",
+        "i386": "i686-unknown-linux-gnu",
+        "amd64": "x86_64-unknown-linux-gnu",
+        "mips64el": "mips64el-unknown-linux-gnuabi64",
+    }
+)
+
 DEFAULT_ARCH = "arm64"
 DEFAULT_RELEASE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
@@ -98,6 +122,12 @@ APT_ETC = Path("/etc/apt")
 STAMP_NAME = ".crossenv-sysroot.json"
 APT_DIR_NAME = ".crossenv-apt"
 STAMP_FORMAT = 1
+
+RUSTC = Path("/usr/bin/rustc")
+RUST_STD_PACKAGE = "libstd-rust-dev"
+RUST_MISSING = (
+    "--rust needs Debian's rustc and cargo on this machine: apt-get install -y rustc cargo"
+)
 
 #: Packages pulled in by dependencies that a sysroot never needs: tools
 #: that only matter on a running system, or data only used by them.
@@ -142,6 +172,12 @@ class Request:
     version: str
     mirror: str
     dest: Path
+    #: The version of Debian's rustc whose std is wanted, else None.
+    rust: str | None = None
+
+    @property
+    def rust_triple(self) -> str:
+        return RUST_TRIPLES[self.arch]
 
 
 def python_version(release: str) -> str:
@@ -507,6 +543,79 @@ def unpack(debs: Iterable[Path], root: Path) -> None:
 
 
 # --------------------------------------------------------------------------
+# The Rust standard library
+# --------------------------------------------------------------------------
+
+
+def installed_version(output: str) -> str | None:
+    """Read ``dpkg-query -f '${db:Status-Abbrev}|${Version}'`` output.
+
+    Return the version if the package is installed, else None.
+    """
+    status, _, version = output.partition("|")
+    version = version.strip()
+    return version if status.startswith("ii") and version else None
+
+
+def debian_rustc_version() -> str | None:
+    """Return the version of Debian's installed ``rustc`` package, else None."""
+    if not RUSTC.is_file() or shutil.which("dpkg-query") is None:
+        return None
+    proc = _run(["dpkg-query", "-W", "-f=${db:Status-Abbrev}|${Version}", "rustc"])
+    return installed_version(proc.stdout) if proc.returncode == 0 else None
+
+
+def rust_std_dir(sysroot: Path, triple: str) -> Path | None:
+    """Return *sysroot*'s Rust library directory for *triple* if it holds a std."""
+    lib = sysroot / "usr" / "lib" / "rustlib" / triple / "lib"
+    return lib if next(lib.glob("libstd-*.rlib"), None) is not None else None
+
+
+def parse_madison(output: str, package: str) -> list[str]:
+    """Return the versions of *package* that ``apt-cache madison`` lists."""
+    versions: list[str] = []
+    for line in output.splitlines():
+        fields = [field.strip() for field in line.split("|")]
+        if len(fields) >= 3 and fields[0] == package and fields[1] not in versions:
+            versions.append(fields[1])
+    return versions
+
+
+def rust_std_mismatch(rustc: str, available: Sequence[str], release: str, arch: str) -> str:
+    """Explain that *release* lacks the std of Debian's rustc *rustc*."""
+    if available:
+        has = f"has {RUST_STD_PACKAGE} {', '.join(available)}"
+    else:
+        has = f"has no {RUST_STD_PACKAGE}"
+    return (
+        f"Debian's rustc is {rustc} but {release} {has} for {arch}; "
+        "--rust needs a sysroot of the Debian release this machine's rustc comes from"
+    )
+
+
+def check_rust_std(apt: AptState, rustc: str) -> None:
+    """Fail unless *apt*'s (updated) index has the std of Debian's rustc *rustc*."""
+    output = _apt(apt, "apt-cache", ["madison", RUST_STD_PACKAGE])
+    available = parse_madison(output, RUST_STD_PACKAGE)
+    if rustc not in available:
+        raise SysrootError(rust_std_mismatch(rustc, available, apt.release, apt.arch))
+
+
+def fetch_rust_std(apt: AptState, root: Path, rustc: str, log: Log) -> None:
+    """Unpack the ``libstd-rust-dev`` of version *rustc* into *root*."""
+    log(f"downloading the Rust standard library ({RUST_STD_PACKAGE} {rustc})")
+    apt.debs.mkdir(parents=True, exist_ok=True)
+    debs = download(apt, [f"{RUST_STD_PACKAGE}={rustc}"])
+    unpack(debs, root)
+    shutil.rmtree(apt.debs)
+    triple = RUST_TRIPLES[apt.arch]
+    if rust_std_dir(root, triple) is None:
+        raise SysrootError(
+            f"{RUST_STD_PACKAGE} {rustc} holds no usr/lib/rustlib/{triple}/lib/libstd-*.rlib"
+        )
+
+
+# --------------------------------------------------------------------------
 # Fixing up the unpacked tree
 # --------------------------------------------------------------------------
 
@@ -583,8 +692,26 @@ def _read_stamp(dest: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else {}
 
 
-def _write_stamp(root: Path, request: Request, packages: Sequence[str]) -> None:
-    data = {
+def with_rust(stamp: Mapping[str, object], rust: str | None, arch: str) -> dict[str, object]:
+    """Return a copy of *stamp* recording the Rust std *rust* (if any)."""
+    data = dict(stamp)
+    if rust is not None:
+        data["rust"] = rust
+        data["rust_triple"] = RUST_TRIPLES[arch]
+    return data
+
+
+def _write_stamp(root: Path, data: Mapping[str, object]) -> None:
+    """Write the stamp into *root*, replacing any previous one atomically."""
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    path = root / STAMP_NAME
+    temporary = path.with_name(f"{STAMP_NAME}.new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _new_stamp(request: Request, packages: Sequence[str]) -> dict[str, object]:
+    data: dict[str, object] = {
         "format": STAMP_FORMAT,
         "arch": request.arch,
         "release": request.release,
@@ -593,12 +720,17 @@ def _write_stamp(root: Path, request: Request, packages: Sequence[str]) -> None:
         "python": f"usr/bin/python{request.version}",
         "packages": list(packages),
     }
-    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-    (root / STAMP_NAME).write_text(text, encoding="utf-8")
+    return with_rust(data, request.rust, request.arch)
 
 
-# What fetch() finds at DEST.
-ABSENT, EMPTY, DONE, STALE = "absent", "empty", "done", "stale"
+def has_rust_std(dest: Path, stamp: Mapping[str, object], rust: str, arch: str) -> bool:
+    """Tell whether *dest* already holds the Rust std of Debian's rustc *rust*."""
+    return stamp.get("rust") == rust and rust_std_dir(dest, RUST_TRIPLES[arch]) is not None
+
+
+# What fetch() finds at DEST; NO_RUST is a finished sysroot lacking the
+# Rust std that was asked for.
+ABSENT, EMPTY, DONE, NO_RUST, STALE = "absent", "empty", "done", "no-rust", "stale"
 
 
 def inspect_dest(request: Request) -> str:
@@ -627,11 +759,15 @@ def _stamp_state(request: Request, stamp: Mapping[str, object]) -> str:
             f"not {request.release}/{request.arch}; remove it or choose another DEST"
         )
     if (
-        stamp.get("python_version") == request.version
-        and _python_path(request.dest, request.version).is_file()
+        stamp.get("python_version") != request.version
+        or not _python_path(request.dest, request.version).is_file()
     ):
-        return DONE
-    return STALE
+        return STALE
+    if request.rust is not None and not has_rust_std(
+        request.dest, stamp, request.rust, request.arch
+    ):
+        return NO_RUST
+    return DONE
 
 
 # --------------------------------------------------------------------------
@@ -650,17 +786,21 @@ def _build(request: Request, root: Path, log: Log) -> None:
     where = f"{request.release}/{request.arch}"
     log(f"updating the {where} package index from {request.mirror}")
     apt_update(apt)
+    if request.rust is not None:
+        check_rust_std(apt, request.rust)  # before the long download
     packages = resolve_packages(apt, seed_packages(request.version))
     log(f"downloading {len(packages)} packages")
     debs = download(apt, packages)
     log(f"unpacking {len(debs)} packages")
     unpack(debs, root)
     shutil.rmtree(apt.debs)
+    if request.rust is not None:
+        fetch_rust_std(apt, root, request.rust, log)
     relativize_symlinks(root)
     merge_usr(root)
     if not _python_path(root, request.version).is_file():
         raise SysrootError(f"the unpacked packages hold no usr/bin/python{request.version}")
-    _write_stamp(root, request, packages)
+    _write_stamp(root, _new_stamp(request, packages))
 
 
 def _sibling(dest: Path, tag: str) -> Path:
@@ -711,19 +851,99 @@ def _build_and_install(request: Request, state: str, log: Log) -> None:
         raise
 
 
+def _seed_lists(source: Path, apt: AptState) -> None:
+    """Copy the package index files of *source* into *apt* (saves a download)."""
+    if not source.is_dir():
+        return
+    for path in source.iterdir():
+        if path.is_file() and not path.is_symlink() and path.name != "lock":
+            shutil.copy2(path, apt.lists / path.name)
+
+
+def _replace_dir(new: Path, target: Path, trash: Path) -> None:
+    """Put the directory *new* at *target*, moving a previous one to *trash*."""
+    if not os.path.lexists(target):
+        os.replace(new, target)
+        return
+    os.replace(target, trash)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(trash, target)
+        raise
+
+
+def merge_tree(src: Path, dest: Path, unit: Path, trash: Path) -> None:
+    """Move everything under *src* into *dest*.
+
+    Directories present on both sides are merged and other entries replace
+    their counterparts, except that the directory *unit* (relative to
+    *src*) replaces its counterpart as a whole, moving it to *trash*, so
+    that no file of an older copy survives.  Where *dest* has a directory
+    in place of a file, the directory is kept.
+    """
+
+    def walk(rel: Path) -> None:
+        for entry in sorted((src / rel).iterdir()):
+            part = rel / entry.name
+            target = dest / part
+            if part == unit:
+                _replace_dir(entry, target, trash)
+            elif entry.is_dir() and not entry.is_symlink() and target.is_dir():
+                walk(part)
+            elif not target.is_dir():
+                os.replace(entry, target)
+
+    walk(Path())
+
+
+def _add_rust(request: Request, rust: str, log: Log) -> None:
+    """Add the Rust std to the finished sysroot at DEST.
+
+    It is fetched into a sibling directory first, so a failure leaves DEST
+    as it was; the stamp records it only once it is in place.
+    """
+    dest = request.dest
+    stage = _sibling(dest, "rust")
+    try:
+        apt = AptState(stage / APT_DIR_NAME, request.arch, request.release, request.mirror)
+        apt.prepare()
+        _seed_lists(dest / APT_DIR_NAME / "lists", apt)
+        log(f"updating the {request.release}/{request.arch} package index from {request.mirror}")
+        apt_update(apt)
+        check_rust_std(apt, rust)
+        tree = stage / "tree"
+        tree.mkdir()
+        fetch_rust_std(apt, tree, rust, log)
+        relativize_symlinks(tree)
+        unit = Path("usr", "lib", "rustlib", request.rust_triple)
+        merge_tree(tree, dest, unit, stage / "old")
+        stamp = _read_stamp(dest) or {}
+        _write_stamp(dest, with_rust(stamp, rust, request.arch))
+    finally:
+        _remove_tree(stage)
+
+
 def _remove_tree(path: Path) -> None:
     if os.path.lexists(path):
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _request(arch: str, release: str, dest: Path, mirror: str | None) -> Request:
+def _request(
+    arch: str, release: str, dest: Path, mirror: str | None, rust: bool = False
+) -> Request:
     version = python_version(release)
     check_arch(arch)
     url = check_mirror(mirror if mirror is not None else default_mirror())
     dest = Path(dest).expanduser().absolute()
     if dest.is_symlink():
         dest = dest.resolve()
-    return Request(arch, release, version, url, dest)
+    rustc = None
+    if rust:
+        rustc = debian_rustc_version()
+        if rustc is None:
+            raise SysrootError(RUST_MISSING)
+    return Request(arch, release, version, url, dest, rustc)
 
 
 def fetch(
@@ -732,15 +952,19 @@ def fetch(
     dest: Path,
     *,
     mirror: str | None = None,
+    rust: bool = False,
     log: Log | None = None,
 ) -> Path:
     """Make *dest* a sysroot with Debian *release*'s python for *arch*.
 
     Return the path of its Host python.
+    With *rust*, the sysroot also gets the Rust standard library for *arch*
+    of exactly the version of Debian's rustc installed here (see
+    :func:`rust_std_dir`); a finished sysroot without it gets it added.
     Does nothing but return the path when *dest* already holds that sysroot.
     """
     say = log if log is not None else _quiet
-    request = _request(arch, release, dest, mirror)
+    request = _request(arch, release, dest, mirror, rust)
     python = _python_path(request.dest, request.version)
     state = inspect_dest(request)
     if state == DONE:
@@ -748,7 +972,10 @@ def fetch(
         return python
     _check_tools()
     try:
-        _build_and_install(request, state, say)
+        if state == NO_RUST and request.rust is not None:
+            _add_rust(request, request.rust, say)
+        else:
+            _build_and_install(request, state, say)
     except OSError as exc:
         raise SysrootError(f"cannot create the sysroot at {request.dest}: {exc}") from exc
     say(f"sysroot ready at {request.dest}")
@@ -803,6 +1030,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="Debian mirror (default: the one apt uses here, else deb.debian.org)",
     )
+    parser.add_argument(
+        "--rust",
+        action="store_true",
+        help="also unpack the Host's Rust standard library matching Debian's rustc here "
+        "(adds it to an existing sysroot)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
     parser.add_argument("dest", metavar="DEST", type=Path, help="directory to fill")
     return parser
@@ -818,7 +1051,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         log = None if args.quiet else _progress
-        python = fetch(args.arch, args.release, args.dest, mirror=args.mirror, log=log)
+        python = fetch(
+            args.arch, args.release, args.dest, mirror=args.mirror, rust=args.rust, log=log
+        )
     except CrossenvError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -3,7 +3,7 @@
 Packages installed with ``build-pip`` can be imported by Cross-python, but
 their metadata is not visible to it, so a build that checks for, say,
 Cython's distribution does not find it.  Exposing a package writes a small
-``.dist-info`` (its ``METADATA`` and a marker, no ``RECORD``, so that
+``.dist-info`` (its ``METADATA``, ``entry_points.txt`` and a marker, no ``RECORD``, so that
 ``pip uninstall`` in Cross-python cannot touch the Build-side files) into
 Cross-python's site-packages.  ``--remove`` takes it away again.
 """
@@ -61,6 +61,10 @@ def expose(dist: metadata.Distribution, cross_site: str) -> str:
     os.makedirs(target, exist_ok=True)
     with open(os.path.join(target, "METADATA"), "w", encoding="utf-8") as stream:
         stream.write(dist.read_text("METADATA") or f"Metadata-Version: 2.1\nName: {name}\n")
+    entry_points = dist.read_text("entry_points.txt")
+    if entry_points:  # e.g. setuptools finds its own commands through these
+        with open(os.path.join(target, "entry_points.txt"), "w", encoding="utf-8") as stream:
+            stream.write(entry_points)
     with open(os.path.join(target, "INSTALLER"), "w", encoding="utf-8") as stream:
         stream.write("cross-expose\n")
     with open(os.path.join(target, MARKER), "w", encoding="utf-8") as stream:

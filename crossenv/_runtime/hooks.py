@@ -14,6 +14,7 @@ import types
 from typing import Callable, Dict, Optional, Sequence
 
 from . import (
+    patch_build,
     patch_mesonpy,
     patch_pip,
     patch_platform,
@@ -36,6 +37,7 @@ PATCHES: Dict[str, Patch] = {
     "setuptools.command.bdist_wheel": patch_wheel.apply,
     "wheel.bdist_wheel": patch_wheel.apply,
     "mesonpy": patch_mesonpy.apply,
+    "build.env": patch_build.apply,
     "maturin": patch_rust.apply,
     "setuptools_rust": patch_rust.apply,
 }
