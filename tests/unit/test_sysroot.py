@@ -524,3 +524,238 @@ def test_main_prints_only_the_python_path(
 def test_main_help_returns_zero(capsys: pytest.CaptureFixture[str]) -> None:
     assert sysroot.main(["--help"]) == 0
     assert "--release" in capsys.readouterr().out
+
+
+# -- the Rust standard library -------------------------------------------------------------
+
+RUSTC_BOOKWORM = "1.63.0+dfsg1-2"
+MADISON_TRIXIE = (
+    "libstd-rust-dev | 1.85.1+dfsg1-1+deb13u1 | "
+    "http://deb.debian.org/debian trixie/main arm64 Packages\n"
+)
+AARCH64 = "aarch64-unknown-linux-gnu"
+
+
+def add_rust_std(root: Path, triple: str = AARCH64, tag: str = "4e83e61126e325db") -> Path:
+    lib = root / "usr" / "lib" / "rustlib" / triple / "lib"
+    lib.mkdir(parents=True, exist_ok=True)
+    (lib / f"libstd-{tag}.rlib").write_text("rlib")
+    (lib / f"libcore-{tag}.rlib").write_text("rlib")
+    return lib
+
+
+def stamp_of(dest: Path) -> dict[str, object]:
+    data = json.loads((dest / sysroot.STAMP_NAME).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def set_stamp(dest: Path, **fields: object) -> None:
+    (dest / sysroot.STAMP_NAME).write_text(json.dumps({**stamp_of(dest), **fields}))
+
+
+def rust_request(dest: Path, rust: str | None = RUSTC_BOOKWORM) -> sysroot.Request:
+    return sysroot.Request("arm64", "bookworm", "3.11", "http://m/debian", dest, rust)
+
+
+def test_rust_triples_cover_every_arch() -> None:
+    assert set(sysroot.RUST_TRIPLES) == set(sysroot.SYSROOT_ARCHES)
+    assert sysroot.RUST_TRIPLES["arm64"] == AARCH64
+    assert sysroot.RUST_TRIPLES["armhf"] == "armv7-unknown-linux-gnueabihf"
+    assert sysroot.RUST_TRIPLES["riscv64"] == "riscv64gc-unknown-linux-gnu"
+
+
+def test_rust_std_dir_needs_a_libstd_rlib(tmp_path: Path) -> None:
+    assert sysroot.rust_std_dir(tmp_path, AARCH64) is None
+    lib = tmp_path / "usr" / "lib" / "rustlib" / AARCH64 / "lib"
+    lib.mkdir(parents=True)
+    (lib / "libstd-4e83e61126e325db.so").symlink_to("../../../aarch64-linux-gnu/libstd.so")
+    (lib / "libcore-b44f001c1cf81c71.rlib").write_text("")
+    assert sysroot.rust_std_dir(tmp_path, AARCH64) is None
+    add_rust_std(tmp_path)
+    assert sysroot.rust_std_dir(tmp_path, AARCH64) == lib
+    assert sysroot.rust_std_dir(tmp_path, "armv7-unknown-linux-gnueabihf") is None
+
+
+@pytest.mark.parametrize(
+    ("output", "version"),
+    [
+        ("ii |1.63.0+dfsg1-2", "1.63.0+dfsg1-2"),
+        ("ii |1:2.0-1\n", "1:2.0-1"),
+        ("rc |1.63.0+dfsg1-2", None),
+        ("un |", None),
+        ("", None),
+    ],
+)
+def test_installed_version(output: str, version: str | None) -> None:
+    assert sysroot.installed_version(output) == version
+
+
+def test_debian_rustc_version_without_usr_bin_rustc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
+) -> None:
+    monkeypatch.setattr(sysroot, "RUSTC", tmp_path / "rustc")
+    assert sysroot.debian_rustc_version() is None
+
+
+def test_parse_madison() -> None:
+    output = MADISON_TRIXIE + MADISON_TRIXIE.replace("trixie/main", "trixie-updates/main")
+    output += "libstd-rust-1.85 | 1.85.1 | http://x trixie/main arm64 Packages\n"
+    output += "N: Unable to locate package nothing\n"
+    assert sysroot.parse_madison(output, "libstd-rust-dev") == ["1.85.1+dfsg1-1+deb13u1"]
+    assert sysroot.parse_madison("", "libstd-rust-dev") == []
+
+
+def test_rust_std_mismatch_names_both_versions() -> None:
+    available = sysroot.parse_madison(MADISON_TRIXIE, "libstd-rust-dev")
+    message = sysroot.rust_std_mismatch(RUSTC_BOOKWORM, available, "trixie", "arm64")
+    assert message.startswith(
+        "Debian's rustc is 1.63.0+dfsg1-2 but trixie has libstd-rust-dev "
+        "1.85.1+dfsg1-1+deb13u1 for arm64; "
+    )
+    assert "\n" not in message
+    none = sysroot.rust_std_mismatch(RUSTC_BOOKWORM, [], "trixie", "mips64el")
+    assert "but trixie has no libstd-rust-dev for mips64el;" in none
+
+
+def test_check_rust_std_raises_the_mismatch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def apt(_apt: object, tool: str, args: list[str], cwd: object = None) -> str:
+        assert (tool, args) == ("apt-cache", ["madison", "libstd-rust-dev"])
+        return MADISON_TRIXIE
+
+    monkeypatch.setattr(sysroot, "_apt", apt)
+    state = sysroot.AptState(tmp_path, "arm64", "trixie", "http://m/debian")
+    with pytest.raises(SysrootError, match=r"rustc is 1\.63\.0\+dfsg1-2 but trixie has"):
+        sysroot.check_rust_std(state, RUSTC_BOOKWORM)
+    sysroot.check_rust_std(state, "1.85.1+dfsg1-1+deb13u1")
+
+
+def test_rust_without_debian_rustc_is_one_clear_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_subprocess: None,
+) -> None:
+    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: None)
+    write_stamp(tmp_path, "arm64", "bookworm")
+    before = list(tree_listing(tmp_path))
+    argv = ["--rust", "--mirror", "http://m.example/debian", str(tmp_path)]
+    assert sysroot.main(argv) == 7
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "crossenv-sysroot: error: --rust needs Debian's rustc and cargo on this machine: "
+        "apt-get install -y rustc cargo\n"
+    )
+    assert list(tree_listing(tmp_path)) == before
+
+
+def test_dest_states_with_rust(tmp_path: Path) -> None:
+    write_stamp(tmp_path, "arm64", "bookworm")
+    assert sysroot.inspect_dest(rust_request(tmp_path, None)) == sysroot.DONE
+    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST
+    add_rust_std(tmp_path)
+    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST  # not in the stamp
+    set_stamp(tmp_path, rust=RUSTC_BOOKWORM)
+    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.DONE
+    assert sysroot.inspect_dest(rust_request(tmp_path, "1.70.0+dfsg1-1")) == sysroot.NO_RUST
+    shutil.rmtree(tmp_path / "usr" / "lib" / "rustlib")
+    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST
+    (tmp_path / "usr" / "bin" / "python3.11").unlink()
+    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.STALE
+
+
+def test_sysroot_with_rust_is_reused_without_running_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
+) -> None:
+    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
+    write_stamp(tmp_path, "arm64", "bookworm")
+    add_rust_std(tmp_path)
+    set_stamp(tmp_path, rust=RUSTC_BOOKWORM)
+    python = sysroot.fetch("arm64", "bookworm", tmp_path, mirror="http://m/debian", rust=True)
+    assert python == tmp_path / "usr" / "bin" / "python3.11"
+
+
+def test_with_rust_keeps_the_stamp_and_adds_the_std() -> None:
+    stamp = {"arch": "arm64", "release": "bookworm", "packages": ["libc6"]}
+    data = sysroot.with_rust(stamp, RUSTC_BOOKWORM, "arm64")
+    assert data == {**stamp, "rust": RUSTC_BOOKWORM, "rust_triple": AARCH64}
+    assert "rust" not in stamp
+    assert sysroot.with_rust(stamp, None, "arm64") == stamp
+
+
+def test_new_stamp_records_rust_only_when_asked(tmp_path: Path) -> None:
+    assert "rust" not in sysroot._new_stamp(rust_request(tmp_path, None), ["libc6"])
+    data = sysroot._new_stamp(rust_request(tmp_path), ["libc6"])
+    assert data["rust"] == RUSTC_BOOKWORM
+    assert data["rust_triple"] == AARCH64
+    assert data["packages"] == ["libc6"]
+
+
+def test_merge_tree_replaces_the_old_std_and_keeps_the_rest(tmp_path: Path) -> None:
+    dest, src = tmp_path / "dest", tmp_path / "src"
+    write_stamp(dest, "arm64", "bookworm")
+    (dest / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (dest / "lib").symlink_to("usr/lib")
+    old = add_rust_std(dest, tag="0000000000000000")
+    other = add_rust_std(dest, triple="armv7-unknown-linux-gnueabihf")
+    add_rust_std(src, tag="4e83e61126e325db")
+    doc = src / "usr" / "share" / "doc" / "libstd-rust-dev"
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text("new")
+    unit = Path("usr", "lib", "rustlib", AARCH64)
+    sysroot.merge_tree(src, dest, unit, tmp_path / "trash")
+    assert not os.path.lexists(src / "usr" / "lib" / "rustlib" / AARCH64)
+    assert sorted(p.name for p in old.iterdir()) == [
+        "libcore-4e83e61126e325db.rlib",
+        "libstd-4e83e61126e325db.rlib",
+    ]
+    assert (dest / "usr" / "share" / "doc" / "libstd-rust-dev" / "copyright").read_text() == "new"
+    assert sysroot.rust_std_dir(dest, "armv7-unknown-linux-gnueabihf") == other
+    assert (dest / "usr" / "bin" / "python3.11").is_file()
+    assert os.readlink(dest / "lib") == "usr/lib"
+
+
+def test_merge_tree_moves_a_missing_rustlib_whole(tmp_path: Path) -> None:
+    dest, src = tmp_path / "dest", tmp_path / "src"
+    write_stamp(dest, "arm64", "bookworm")
+    add_rust_std(src)
+    unit = Path("usr", "lib", "rustlib", AARCH64)
+    sysroot.merge_tree(src, dest, unit, tmp_path / "trash")
+    assert sysroot.rust_std_dir(dest, AARCH64) is not None
+    assert not os.path.lexists(tmp_path / "trash")
+
+
+def test_failed_rust_addition_leaves_the_sysroot_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
+) -> None:
+    dest = tmp_path / "sysroot"
+    write_stamp(dest, "arm64", "trixie")
+    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    lists.mkdir(parents=True)
+    (lists / "deb.debian.org_debian_dists_trixie_InRelease").write_text("index")
+    before = list(tree_listing(dest))
+    stamp = (dest / sysroot.STAMP_NAME).read_text()
+    seen: list[Path] = []
+
+    def check(apt: sysroot.AptState, rustc: str) -> None:
+        seen.extend(apt.lists.iterdir())
+        raise SysrootError(sysroot.rust_std_mismatch(rustc, ["1.85.1"], "trixie", "arm64"))
+
+    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
+    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(sysroot, "apt_update", lambda apt: None)
+    monkeypatch.setattr(sysroot, "check_rust_std", check)
+    with pytest.raises(SysrootError, match=r"Debian's rustc is 1\.63\.0"):
+        sysroot.fetch("arm64", "trixie", dest, mirror="http://m/debian", rust=True)
+    assert "deb.debian.org_debian_dists_trixie_InRelease" in {p.name for p in seen}
+    assert list(tree_listing(dest)) == before
+    assert (dest / sysroot.STAMP_NAME).read_text() == stamp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
+
+
+def test_main_help_mentions_rust(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sysroot.main(["--help"]) == 0
+    assert "--rust" in capsys.readouterr().out

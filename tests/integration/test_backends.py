@@ -1,0 +1,110 @@
+"""Every build backend and front-end cross-compiles with no extra options."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.utils import parse_wheel_filename
+
+from .conftest import REPO, Setup, elf_machine
+
+pytestmark = pytest.mark.integration
+
+PROJECTS = REPO / "tests" / "data" / "projects"
+AARCH64 = 183
+
+
+def suffix(setup: Setup) -> str:
+    return f".cpython-{setup.version.replace('.', '')}-aarch64-linux-gnu.so"
+
+
+def check_built(setup: Setup, *names: str) -> None:
+    """Each named module was built for aarch64 with the Host's suffix."""
+    for name in names:
+        (path,) = setup.cross_site.glob(f"{name}.*so")
+        assert path.name == f"{name}{suffix(setup)}", path
+        assert elf_machine(path) == AARCH64, path
+
+
+def test_meson_python_fixture(setup: Setup) -> None:
+    setup.run([setup.bin / "pip", "install", PROJECTS / "meson_ext"])
+    check_built(setup, "meson_c", "meson_cpp")
+    out = setup.on_target(
+        "import meson_c, meson_cpp; print(meson_c.machine(), meson_cpp.total(10))"
+    )
+    assert out.split() == ["aarch64", "45"]
+
+
+def test_scikit_build_core_fixture(setup: Setup) -> None:
+    setup.run([setup.bin / "pip", "install", PROJECTS / "cmake_ext"])
+    check_built(setup, "cmake_cpp")
+    assert setup.on_target("import cmake_cpp; print(cmake_cpp.total(10))").strip() == "45"
+
+
+def test_cffi_build_requirement_with_isolation(setup: Setup) -> None:
+    """cffi runs on Build to write C code; the module and cffi's backend are the Host's."""
+    setup.run([setup.bin / "pip", "install", PROJECTS / "cffi_ext"])
+    (module,) = setup.cross_site.glob("_cffi_demo*.so")
+    assert elf_machine(module) == AARCH64
+    (backend,) = setup.cross_site.glob("_cffi_backend*.so")
+    assert elf_machine(backend) == AARCH64
+    code = "from _cffi_demo import lib; print(lib.triangle(10), lib.pointer_bits())"
+    assert setup.on_target(code).split() == ["45", "64"]
+
+
+def test_python_m_build(setup: Setup, tmp_path: Path) -> None:
+    setup.run([setup.bin / "build-pip", "install", "build"])
+    project = tmp_path / "meson project"
+    shutil.copytree(PROJECTS / "meson_ext", project)
+    setup.run([setup.bin / "python", "-m", "build", "--wheel", "-o", tmp_path / "dist", project])
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    _, _, _, tags = parse_wheel_filename(wheel.name)
+    nodot = setup.version.replace(".", "")
+    assert {str(tag) for tag in tags} == {f"cp{nodot}-cp{nodot}-linux_aarch64"}
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    out = setup.on_target("import meson_c; print(meson_c.machine())", path=[tmp_path / "unpacked"])
+    assert out.strip() == "aarch64"
+
+
+def test_uv(setup: Setup, tmp_path: Path) -> None:
+    """uv's own isolated builds use a plain Build-python (documented); without isolation
+    it builds in Cross-python."""
+    setup.run([setup.bin / "build-pip", "install", "uv"])
+    uv = setup.env_dir / "build" / "bin" / "uv"
+    python = setup.env_dir / "cross" / "bin" / "python"
+    project = tmp_path / "cext"
+    shutil.copytree(PROJECTS / "cext", project)
+    isolated = subprocess.run(
+        [uv, "pip", "install", "--python", python, project], capture_output=True, text=True
+    )
+    assert isolated.returncode != 0
+    message = " ".join(isolated.stderr.split())  # uv wraps long lines
+    assert "linux_x86_64.whl` is not compatible with the current Python" in message
+    setup.run([setup.bin / "pip", "install", "setuptools", "wheel"])
+    setup.run([uv, "pip", "install", "--python", python, "--no-build-isolation", project])
+    check_built(setup, "cext_demo")
+    assert setup.on_target("import cext_demo; print(cext_demo.machine())").strip() == "aarch64"
+
+
+def test_pkg_config_finds_the_hosts_libraries(setup: Setup) -> None:
+    code = (
+        "import subprocess; print(subprocess.run(['pkg-config', '--cflags', "
+        f"'python-{setup.version}'], capture_output=True, text=True, check=True).stdout)"
+    )
+    flags = setup.run([setup.bin / "python", "-c", code]).stdout.split()
+    assert f"-I{setup.sysroot}/usr/include/python{setup.version}" in flags
+    assert all(str(setup.sysroot) in flag for flag in flags)
+
+
+def test_real_scikit_build_core_sdist(setup: Setup) -> None:
+    """spglib: scikit-build-core, C and pybind11 C++, numpy as a build requirement."""
+    setup.run([setup.bin / "pip", "install", "--no-binary", "spglib", "spglib==2.8.0"])
+    so = setup.cross_site / "spglib" / f"_spglib{suffix(setup)}"
+    assert elf_machine(so) == AARCH64
+    code = "import spglib, numpy; print(spglib.spg_get_version(), numpy.arange(10).sum())"
+    assert setup.on_target(code).split() == ["2.8.0", "45"]
