@@ -126,6 +126,9 @@ def runtime_config(
         "wheel_tag": target.wheel_tag,
         "config_overrides": {"installed_base": prefix, "installed_platbase": prefix},
         "build_site": str(site_packages(env_dir / "build", host.version)),
+        "build_python": str(env_dir / "build" / "bin" / "python"),
+        "python_version": host.version,
+        "cache_dir": str(env_dir / "cross" / "crossenv-cache"),
         "hidden": _NO_CROSS_PIP if settings.without_cross_pip else [],
         "environ": [[item.name, item.operator, item.value] for item in settings.environ],
     }

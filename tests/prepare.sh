@@ -9,13 +9,18 @@ for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
             qemu-aarch64:qemu-user \
             shellcheck:shellcheck \
             zsh:zsh \
+            /usr/bin/rustc:rustc \
+            /usr/bin/cargo:cargo \
+            /usr/share/cargo/registry/pyo3-0.17.3:librust-pyo3-dev \
             apt-get:apt \
             dpkg:dpkg; do
     program=${pair%%:*}
     package=${pair#*:}
-    if ! command -v "$program" >/dev/null 2>&1; then
-        missing="$missing $package"
-    fi
+    case $program in
+        /*) [ -e "$program" ] && continue ;;
+        *) command -v "$program" >/dev/null 2>&1 && continue ;;
+    esac
+    missing="$missing $package"
 done
 
 if [ -z "$missing" ]; then

@@ -36,6 +36,10 @@ class Config(TypedDict, total=False):
     #: Variables crossenv sets for cross builds, unless already set:
     #: ``[name, value]``.  Build-side processes drop them again.
     defaults: List[List[str]]
+    #: Build layer's interpreter, major.minor, and a cache folder for Host files.
+    build_python: str
+    python_version: str
+    cache_dir: str
     #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
     path_prepend: List[str]
     #: Why Rust builds cannot work here (one line), or "".

@@ -16,6 +16,7 @@ from typing import Callable, Dict, Optional, Sequence
 from . import (
     patch_build,
     patch_mesonpy,
+    patch_numpy,
     patch_pip,
     patch_platform,
     patch_rust,
@@ -38,6 +39,7 @@ PATCHES: Dict[str, Patch] = {
     "wheel.bdist_wheel": patch_wheel.apply,
     "mesonpy": patch_mesonpy.apply,
     "build.env": patch_build.apply,
+    "numpy": patch_numpy.apply,
     "maturin": patch_rust.apply,
     "setuptools_rust": patch_rust.apply,
 }

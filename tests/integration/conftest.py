@@ -97,9 +97,13 @@ def repo_env() -> Dict[str, str]:
     return env
 
 
+#: Debian's rustc on this machine comes from bookworm: only that sysroot gets its std.
+RUST_RELEASE = "bookworm"
+
+
 def fetch_sysroot(release: str) -> Path:
     dest = CACHE / f"sysroot-{release}-arm64"
-    return sysroot.fetch("arm64", release, dest)
+    return sysroot.fetch("arm64", release, dest, rust=release == RUST_RELEASE)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,6 +120,7 @@ def setup(
     require("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")
     require("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu")
     require("qemu-aarch64", "qemu-user")
+    require("/usr/bin/rustc", "rustc cargo")
     host_python = fetch_sysroot(release)
     root = host_python.parents[2]
     # A path with a space and a non-ASCII letter, as users have them.

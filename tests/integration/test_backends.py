@@ -108,3 +108,28 @@ def test_real_scikit_build_core_sdist(setup: Setup) -> None:
     assert elf_machine(so) == AARCH64
     code = "import spglib, numpy; print(spglib.spg_get_version(), numpy.arange(10).sum())"
     assert setup.on_target(code).split() == ["2.8.0", "45"]
+
+
+def test_numpy_c_api_gets_the_hosts_headers(setup: Setup) -> None:
+    """numpy is a Build-side build requirement, but the headers are the Host's wheel's."""
+    done = setup.run([setup.bin / "pip", "install", "-v", PROJECTS / "numpy_ext"])
+    cache = setup.env_dir / "cross" / "crossenv-cache"
+    (config_h,) = cache.glob("numpy-*/numpy/_core/include/numpy/_numpyconfig.h")
+    include = str(config_h.parent.parent)
+    assert f"-I{include}" in done.stdout, "the compiler did not get the Host's numpy headers"
+    check_built(setup, "npdemo")
+    out = setup.on_target("import npdemo; print(npdemo.arange(10).sum(), npdemo.longdouble_size())")
+    assert out.split() == ["45", "16"]
+
+
+def test_real_meson_python_sdist(setup: Setup) -> None:
+    """contourpy: meson-python with pybind11 C++; numpy comes as the Host's wheel."""
+    setup.run([setup.bin / "pip", "install", "--no-binary", "contourpy", "contourpy==1.3.3"])
+    so = setup.cross_site / "contourpy" / f"_contourpy{suffix(setup)}"
+    assert elf_machine(so) == AARCH64
+    code = (
+        "import numpy, contourpy\n"
+        "lines = contourpy.contour_generator(z=numpy.arange(16.0).reshape(4, 4)).lines(5.0)\n"
+        "print(len(lines), lines[0].shape[1])"
+    )
+    assert setup.on_target(code).split() == ["1", "2"]

@@ -1,0 +1,50 @@
+"""Rust extensions (maturin, setuptools-rust, PyO3) cross-built with no extra options.
+
+Debian's rustc on this machine is bookworm's, so only the bookworm sysroot
+has a matching Host std (``crossenv-sysroot --rust``); in the trixie
+environment a Rust build must stop with one clear line.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from .conftest import REPO, RUST_RELEASE, Setup, elf_machine
+
+pytestmark = pytest.mark.integration
+
+PROJECTS = REPO / "tests" / "data" / "projects"
+
+
+@pytest.mark.parametrize("project", ["rust_maturin", "rust_setuptools"])
+def test_rust_fixture(setup: Setup, project: str) -> None:
+    command = [setup.bin / "pip", "install", "--force-reinstall", PROJECTS / project]
+    if setup.release != RUST_RELEASE:
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode != 0
+        lines = [line.strip() for line in (done.stdout + done.stderr).splitlines()]
+        expected = "crossenv: error: no Rust standard library for aarch64-unknown-linux-gnu"
+        assert any(line.startswith(expected) for line in lines), done.stderr[-3000:]
+        return
+    setup.run(command)
+    (so,) = setup.cross_site.rglob("rustdemo.cpython-*.so")
+    assert so.name == f"rustdemo.cpython-{setup.version.replace('.', '')}-aarch64-linux-gnu.so"
+    assert elf_machine(so) == 183
+    out = setup.on_target("import rustdemo; print(rustdemo.add(1, 2), rustdemo.arch())")
+    assert out.split() == ["3", "aarch64"]
+
+
+def test_real_vendored_rust_sdist(setup: Setup) -> None:
+    """orjson 3.8.14 vendors its crates, so it builds offline with maturin."""
+    command = [setup.bin / "pip", "install", "--no-binary", "orjson", "orjson==3.8.14"]
+    if setup.release != RUST_RELEASE:
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode != 0 and "no Rust standard library" in done.stderr
+        return
+    setup.run(command)
+    (so,) = (setup.cross_site / "orjson").glob("orjson.cpython-*.so")
+    assert elf_machine(so) == 183
+    code = "import orjson; print(orjson.dumps({'a': [1, 2]}).decode(), orjson.loads('[3]')[0])"
+    assert setup.on_target(code).split() == ['{"a":[1,2]}', "3"]
