@@ -99,6 +99,18 @@ def main_parser() -> argparse.ArgumentParser:
         "manylinux_2_17_aarch64; the first one also tags built wheels "
         "(repeatable)",
     )
+    hostopts.add_argument(
+        "--shebang",
+        metavar="PATH",
+        help="interpreter for scripts installed by Cross-python's pip "
+        "(default: the Host's own, e.g. /usr/bin/python3.11)",
+    )
+    hostopts.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail a build whose C extension failed and that fell back to pure "
+        "Python (default: a warning)",
+    )
     layers = parser.add_argument_group("environment")
     layers.add_argument(
         "--system-site-packages",
@@ -177,8 +189,14 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
         manylinux=tuple(args.manylinux),
         glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
     )
+    if args.shebang is not None and not args.shebang.startswith("/"):
+        raise UsageError(f"--shebang {args.shebang!r}: expected an absolute path")
     settings = Settings(
-        config_vars=config_vars, environ=environ, without_cross_pip=args.without_cross_pip
+        shebang=args.shebang or "",
+        strict=args.strict,
+        config_vars=config_vars,
+        environ=environ,
+        without_cross_pip=args.without_cross_pip,
     )
     env_dir = Path(os.path.abspath(args.env_dir))
     log(f"Host: {described.platform} ({chosen.target}), Host-python {found.executable}")

@@ -220,7 +220,17 @@ class CrossEnvBuilder:
 
     def setup_scripts(self, context: Context) -> None:
         """Write ``bin/`` with ``activate`` and the launchers."""
-        launchers.write(context.env_dir, context.version)
+        host = context.host
+        launchers.write(
+            context.env_dir,
+            context.version,
+            {
+                "qemu": crossfiles.qemu_name(context.target),
+                "sysroot": str(host.sysroot or ""),
+                "host_python": str(host.executable),
+                "site": str(layout.site_packages(context.cross_dir, context.version)),
+            },
+        )
 
     def post_setup(self, context: Context) -> None:
         """Record how the environment was made; this marks it as ours."""

@@ -163,9 +163,14 @@ def write(directory: Path, target: Target, tools: BuildTools) -> tuple[Path, Pat
 _QEMU = {"armv7l": "arm", "armv6l": "arm", "i686": "i386", "arm64": "aarch64"}
 
 
+def qemu_name(target: Target) -> str:
+    """The qemu-user program for the Host, e.g. ``qemu-aarch64``."""
+    return f"qemu-{_QEMU.get(target.machine, target.machine)}"
+
+
 def emulator(target: Target, sysroot: Optional[str]) -> List[str]:
     """The qemu-user command that runs Host programs here, if installed."""
-    program = shutil.which(f"qemu-{_QEMU.get(target.machine, target.machine)}")
+    program = shutil.which(qemu_name(target))
     if program is None or not sysroot:
         return []
     return [program, "-L", sysroot]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 
 def _template(name: str) -> str:
@@ -46,8 +46,25 @@ def render_activate(env_dir: Path) -> str:
     return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
 
 
-def write(env_dir: Path, version: str) -> None:
-    """Create ``env_dir/bin`` with every launcher and ``activate``."""
+def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> str:
+    """The text of ``bin/cross-run``: Host-python under qemu-user."""
+    text = _template("cross-run.sh")
+    for key, value in (
+        ("QEMU", qemu),
+        ("SYSROOT", sysroot),
+        ("HOST_PYTHON", host_python),
+        ("SITE", site),
+    ):
+        text = text.replace(f"__{key}__", shlex.quote(value))
+    return text
+
+
+def write(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = None) -> None:
+    """Create ``env_dir/bin`` with every launcher and ``activate``.
+
+    ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
+    for ``bin/cross-run``.
+    """
     bindir = env_dir / "bin"
     bindir.mkdir(parents=True, exist_ok=True)
     for name, command in commands(env_dir, version).items():
@@ -55,6 +72,9 @@ def write(env_dir: Path, version: str) -> None:
         path.write_text(render_launcher(name, command), encoding="utf-8")
         os.chmod(path, 0o755)
     (bindir / "activate").write_text(render_activate(env_dir), encoding="utf-8")
+    if cross_run is not None:
+        (bindir / "cross-run").write_text(render_cross_run(**cross_run), encoding="utf-8")
+        os.chmod(bindir / "cross-run", 0o755)
     crossbin = env_dir / "cross" / "bin"
     if crossbin.is_dir():
         for name, command in config_commands(env_dir, version).items():

@@ -29,6 +29,10 @@ class Settings:
     environ: Tuple[EnvAssignment, ...] = ()
     #: Do not let Cross-python use the Build side's pip.
     without_cross_pip: bool = False
+    #: Interpreter for the shebang of installed scripts ("" = the Host's own).
+    shebang: str = ""
+    #: A C extension that failed to build fails the build (not just a warning).
+    strict: bool = False
 
 
 def site_packages(venv: Path, version: str) -> Path:
@@ -105,6 +109,12 @@ def cross_defaults(tools: crossfiles.BuildTools, cmake_file: Path) -> List[List[
     return result
 
 
+def host_interpreter(host: HostPython) -> str:
+    """Where Host-python lives on the Host, as it was configured."""
+    bindir = text_var(host.config, "BINDIR") or f"{host.recorded_prefix.rstrip('/')}/bin"
+    return f"{bindir}/python{host.version}"
+
+
 def runtime_config(
     env_dir: Path, host: HostPython, target: Target, settings: Settings
 ) -> Dict[str, Any]:
@@ -125,6 +135,19 @@ def runtime_config(
         "platform_tags": list(target.platform_tags),
         "wheel_tag": target.wheel_tag,
         "config_overrides": {"installed_base": prefix, "installed_platbase": prefix},
+        "elf": (
+            {
+                "machine": target.elf_machine,
+                "bits": target.pointer_bits,
+                "big_endian": target.big_endian,
+            }
+            if target.elf_machine is not None
+            else None
+        ),
+        "ext_suffix": target.ext_suffix,
+        "qemu": crossfiles.qemu_name(target),
+        "shebang": settings.shebang or host_interpreter(host),
+        "strict": settings.strict,
         "build_site": str(site_packages(env_dir / "build", host.version)),
         "build_python": str(env_dir / "build" / "bin" / "python"),
         "python_version": host.version,

@@ -40,6 +40,15 @@ class Config(TypedDict, total=False):
     build_python: str
     python_version: str
     cache_dir: str
+    #: What every binary built for the Host must be: machine, bits, big_endian.
+    elf: Dict[str, Any]
+    ext_suffix: str
+    #: qemu-user's program for the Host, e.g. ``qemu-aarch64``.
+    qemu: str
+    #: Interpreter named in the shebang of installed scripts.
+    shebang: str
+    #: Fail builds whose C extension failed and fell back to pure Python.
+    strict: bool
     #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
     path_prepend: List[str]
     #: Why Rust builds cannot work here (one line), or "".

@@ -14,7 +14,9 @@ import types
 from typing import Callable, Dict, Optional, Sequence
 
 from . import (
+    fallback,
     patch_build,
+    patch_install,
     patch_mesonpy,
     patch_numpy,
     patch_pip,
@@ -40,6 +42,9 @@ PATCHES: Dict[str, Patch] = {
     "mesonpy": patch_mesonpy.apply,
     "build.env": patch_build.apply,
     "numpy": patch_numpy.apply,
+    "pip._internal.operations.install.wheel": patch_install.apply,
+    "pip._internal.wheel_builder": patch_install.apply_builder,
+    "setuptools.command.build_ext": fallback.apply,
     "maturin": patch_rust.apply,
     "setuptools_rust": patch_rust.apply,
 }

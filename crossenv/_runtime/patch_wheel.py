@@ -9,14 +9,34 @@ from __future__ import annotations
 import types
 from typing import Any, Callable, Tuple
 
+from . import verify
 from .config import Config
 
 
+def check_after_run(command: Any, cfg: Config) -> None:
+    """Make ``bdist_wheel`` refuse a wheel that was not built for the Host."""
+    run: Callable[[Any], None] = command.run
+
+    def checked_run(self: Any) -> None:
+        run(self)
+        for name, _, path in getattr(self.distribution, "dist_files", []):
+            if name == "bdist_wheel" and str(path).endswith(".whl"):
+                problems = verify.check_wheel(str(path), cfg)
+                if problems:
+                    raise SystemExit(verify.summary(str(path), problems))
+
+    command.run = checked_run
+
+
 def apply(module: types.ModuleType, cfg: Config) -> None:
-    """Wrap ``bdist_wheel.get_tag`` of setuptools' or wheel's command module."""
+    """Wrap ``bdist_wheel`` of setuptools' or wheel's command module."""
     wanted = cfg.get("wheel_tag")
     command = getattr(module, "bdist_wheel", None)
-    if not wanted or command is None or not hasattr(command, "get_tag"):
+    if command is None or getattr(command, "_crossenv", False):
+        return
+    command._crossenv = True
+    check_after_run(command, cfg)
+    if not wanted or not hasattr(command, "get_tag"):
         return
     plain = cfg["platform_tags"][-1]
     real: Callable[[Any], Tuple[str, str, str]] = command.get_tag

@@ -1,0 +1,76 @@
+"""Check what a cross build produced: every binary and the wheel's tags are the Host's."""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from typing import List, Optional
+
+from . import elf
+from .config import Config
+
+_WHEEL_NAME = re.compile(r"^(?P<rest>.+)-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$")
+
+
+def is_binary(name: str) -> bool:
+    """Shared objects, including versioned ones (``libfoo.so.1``)."""
+    base = os.path.basename(name)
+    return base.endswith(".so") or ".so." in base
+
+
+def check_binary(name: str, head: bytes, cfg: Config) -> Optional[str]:
+    """One line about what is wrong with the binary ``name``, or None."""
+    expected = cfg.get("elf")
+    if not expected:
+        return None
+    problem = elf.mismatch(
+        elf.read_header(head),
+        machine=expected["machine"],
+        bits=expected["bits"],
+        big_endian=expected["big_endian"],
+    )
+    if problem:
+        return f"{name}: {problem}"
+    base = os.path.basename(name)
+    suffix = cfg["ext_suffix"]
+    if ".cpython-" in base and base.endswith(".so") and not base.endswith(suffix):
+        return f"{name}: extension suffix is not the Host's {suffix}"
+    return None
+
+
+def check_tags(filename: str, cfg: Config) -> Optional[str]:
+    """One line when a wheel's platform tag is not one the Host accepts."""
+    match = _WHEEL_NAME.match(os.path.basename(filename))
+    if match is None:
+        return f"{filename}: not a wheel file name"
+    accepted = {"any", *cfg["platform_tags"]}
+    if cfg.get("wheel_tag"):
+        accepted.add(cfg["wheel_tag"])
+    wrong = [tag for tag in match.group("plat").split(".") if tag not in accepted]
+    if wrong:
+        host = cfg["platform_tags"][-1]
+        return f"{filename}: platform tag {'.'.join(wrong)} is not the Host's ({host})"
+    return None
+
+
+def check_wheel(path: str, cfg: Config) -> List[str]:
+    """Every problem of the wheel at ``path``: its tags and each binary inside."""
+    problems = []
+    tag_problem = check_tags(path, cfg)
+    if tag_problem:
+        problems.append(tag_problem)
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if is_binary(info.filename):
+                with archive.open(info) as stream:
+                    problem = check_binary(info.filename, stream.read(64), cfg)
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
+def summary(path: str, problems: List[str]) -> str:
+    """The one line a user reads when a wheel is refused."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"crossenv: {os.path.basename(path)} was not built for the Host: {problems[0]}{more}"

@@ -1,0 +1,177 @@
+"""``crossenv-doctor ENV_DIR``: what an environment has, what it lacks, and the fix.
+
+Reads the environment's configuration (nothing is built or changed) and
+checks the toolchain and its target, the sysroot, the Host's Python
+headers, pkg-config, the emulator, the build systems' cross files and the
+Rust standard library.  Exit code 0 when everything is present, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from .builder import is_crossenv
+from .errors import CrossenvError, EnvDirError
+from .toolchain import same_target
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One line of the report."""
+
+    ok: bool
+    what: str
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "ok     " if self.ok else "MISSING"
+        text = f"{mark} {self.what}: {self.detail}"
+        return text if self.ok or not self.fix else f"{text}\n        fix: {self.fix}"
+
+
+def _load(env_dir: Path) -> Dict[str, Any]:
+    if not is_crossenv(env_dir):
+        raise EnvDirError(f"{env_dir} is not a crossenv environment")
+    data: Dict[str, Any] = {}
+    for name in ("crossenv.json", "crossenv-sysconfigdata.json"):
+        with open(env_dir / "cross" / name, encoding="utf-8") as stream:
+            data[name] = json.load(stream)
+    with open(env_dir / "crossenv.cfg", encoding="utf-8") as stream:
+        data["crossenv.cfg"] = json.load(stream)
+    return data
+
+
+def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
+    words = shlex.split(str(host_vars.get("CC", "")))
+    program = shutil.which(words[0]) if words else None
+    if program is None:
+        name = words[0] if words else "(none)"
+        return Finding(
+            False,
+            "C compiler",
+            f"{name} not found",
+            "install the cross toolchain, e.g. apt-get install gcc-aarch64-linux-gnu",
+        )
+    done = subprocess.run([program, "-dumpmachine"], capture_output=True, text=True)
+    target = done.stdout.strip()
+    if not same_target(target, triple):
+        return Finding(
+            False,
+            "C compiler",
+            f"{program} builds for {target}, not {triple}",
+            "recreate the environment with --cc for the Host",
+        )
+    return Finding(True, "C compiler", f"{program} ({target})")
+
+
+def _file(path: Optional[str], what: str, fix: str) -> Finding:
+    if path and Path(path).exists():
+        return Finding(True, what, path)
+    return Finding(False, what, f"{path or '(none)'} not found", fix)
+
+
+def check(env_dir: Path) -> List[Finding]:
+    """Every finding for the environment at ``env_dir``."""
+    data = _load(env_dir)
+    cfg, host_vars, record = (
+        data["crossenv.json"],
+        data["crossenv-sysconfigdata.json"],
+        data["crossenv.cfg"],
+    )
+    triple = str(host_vars.get("HOST_GNU_TYPE") or host_vars.get("MULTIARCH") or "")
+    sysroot = record.get("sysroot") or ""
+    include = str(host_vars.get("INCLUDEPY", ""))
+    recreate = "recreate the environment with --clear"
+    findings = [_compiler(host_vars, triple)]
+    if sysroot:
+        findings.append(_file(sysroot, "sysroot", "fetch it again: crossenv-sysroot DEST"))
+    findings.append(
+        _file(
+            str(Path(include) / "Python.h"),
+            "Python headers",
+            "unpack libpython3.X-dev of the Host into the sysroot",
+        )
+    )
+    multiarch = str(host_vars.get("MULTIARCH", ""))
+    version = str(host_vars.get("VERSION", ""))
+    if sysroot and multiarch:
+        config_h = Path(sysroot) / "usr" / "include" / multiarch / f"python{version}" / "pyconfig.h"
+        findings.append(
+            _file(
+                str(config_h),
+                "pyconfig.h (multiarch)",
+                "unpack libpython3.X-dev of the Host into the sysroot",
+            )
+        )
+    pkg_config = shutil.which("pkg-config")
+    findings.append(
+        Finding(
+            pkg_config is not None,
+            "pkg-config",
+            pkg_config or "not found",
+            "apt-get install pkg-config",
+        )
+    )
+    qemu = str(cfg.get("qemu", ""))
+    emulator = shutil.which(qemu)
+    findings.append(
+        Finding(
+            emulator is not None,
+            "emulator (cross-run, meson exe_wrapper)",
+            emulator or f"{qemu} not found",
+            "apt-get install qemu-user",
+        )
+    )
+    findings.append(_file(cfg.get("meson_cross_file"), "meson cross file", recreate))
+    cmake = next(
+        (value for name, value in cfg.get("defaults", []) if name == "CMAKE_TOOLCHAIN_FILE"), None
+    )
+    findings.append(_file(cmake, "CMake toolchain file", recreate))
+    missing = cfg.get("rust_missing", "")
+    findings.append(
+        Finding(
+            not missing,
+            "Rust standard library for the Host",
+            "found" if not missing else "not found",
+            missing,
+        )
+    )
+    findings.append(
+        _file(str(env_dir / "build" / "bin" / "python"), "Build-python layer", recreate)
+    )
+    return findings
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Print the report; 0 when nothing is missing."""
+    parser = argparse.ArgumentParser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
+    parser.add_argument("env_dir", type=Path, metavar="ENV_DIR")
+    args = parser.parse_args(argv)
+    try:
+        findings = check(args.env_dir)
+    except (CrossenvError, OSError, ValueError) as exc:
+        print(f"crossenv-doctor: error: {exc}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, CrossenvError) else 1
+    for finding in findings:
+        print(finding.line())
+    missing = sum(not finding.ok for finding in findings)
+    print(f"{len(findings) - missing} present, {missing} missing")
+    return 1 if missing else 0
+
+
+def entrypoint() -> None:
+    """Console-script entry point."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    entrypoint()

@@ -1,0 +1,25 @@
+#!/bin/sh
+# crossenv launcher: cross-run
+# Run the real Host-python under qemu-user with the environment's cross
+# site-packages, e.g.  cross-run -c 'import mypkg'   or   cross-run -m pytest
+qemu=__QEMU__
+sysroot=__SYSROOT__
+host_python=__HOST_PYTHON__
+site=__SITE__
+
+PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
+if command -v "$qemu" >/dev/null 2>&1; then
+    if [ -n "$sysroot" ]; then
+        exec "$qemu" -L "$sysroot" "$host_python" "$@"
+    fi
+    exec "$qemu" "$host_python" "$@"
+fi
+# No qemu-user program: a binfmt_misc registration can still run it.
+if [ -e "/proc/sys/fs/binfmt_misc/$qemu" ]; then
+    QEMU_LD_PREFIX=$sysroot
+    export QEMU_LD_PREFIX
+    exec "$host_python" "$@"
+fi
+echo "cross-run: $qemu not found; install qemu-user (apt-get install qemu-user)" >&2
+exit 127

@@ -1,0 +1,6 @@
+import platform
+import sys
+
+
+def main() -> None:
+    print(f"hello from {platform.machine()} {sys.executable}")

@@ -1,0 +1,403 @@
+"""The ELF header reader, on real Debian libraries and on images built here."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import struct
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import pytest
+
+from crossenv._runtime import elf
+from crossenv._runtime.elf import ElfInfo, describe, mismatch, needed_libraries, read_file
+
+from .conftest import DATA
+
+ELF_DATA = DATA / "elf"
+
+# file, bits, big_endian, e_machine, machine_name
+HEADERS: List[Tuple[str, int, bool, int, str]] = [
+    ("libz-amd64.so.1", 64, False, 62, "x86_64"),
+    ("libz-arm64.so.1", 64, False, 183, "aarch64"),
+    ("libz-armhf.so.1", 32, False, 40, "arm"),
+    ("libz-i386.so.1", 32, False, 3, "i386"),
+    ("libz-riscv64.so.1", 64, False, 243, "riscv"),
+    ("libz-s390x.so.1", 64, True, 22, "s390"),
+    ("libz-mips64el-header.bin", 64, False, 8, "mips"),
+    ("libz-ppc64el-header.bin", 64, False, 21, "ppc64"),
+]
+
+NEEDED: List[Tuple[str, List[str]]] = [
+    ("libz-amd64.so.1", ["libc.so.6"]),
+    ("libz-arm64.so.1", ["libc.so.6", "ld-linux-aarch64.so.1"]),
+    ("libz-armhf.so.1", ["libc.so.6", "ld-linux-armhf.so.3"]),
+    ("libz-i386.so.1", ["libc.so.6"]),
+    ("libz-riscv64.so.1", ["libc.so.6", "ld-linux-riscv64-lp64d.so.1"]),
+    ("libz-s390x.so.1", ["libc.so.6"]),
+]
+
+
+def load(name: str) -> ElfInfo:
+    info = read_file(ELF_DATA / name)
+    assert info is not None
+    return info
+
+
+def against_aarch64(info: Optional[ElfInfo]) -> Optional[str]:
+    return mismatch(info, machine=183, bits=64, big_endian=False)
+
+
+def build_elf(
+    bits: int,
+    big_endian: bool,
+    machine: int,
+    needed: Sequence[bytes],
+    *,
+    sections: bool = True,
+    segments: bool = True,
+) -> bytes:
+    """A minimal ET_DYN image: header, PT_LOAD + PT_DYNAMIC, .dynstr, .dynamic, sections."""
+    order = ">" if big_endian else "<"
+    word = "I" if bits == 32 else "Q"
+    ehsize, phentsize, shentsize = (52, 32, 40) if bits == 32 else (64, 56, 64)
+    phoff = ehsize
+    dynstr_off = phoff + 2 * phentsize
+    dynstr = b"\0"
+    name_offsets = []
+    for name in needed:
+        name_offsets.append(len(dynstr))
+        dynstr += name + b"\0"
+    dynamic_off = (dynstr_off + len(dynstr) + 7) & ~7
+    tag = "i" if bits == 32 else "q"
+    entries = [(1, offset) for offset in name_offsets]
+    entries += [(5, dynstr_off), (10, len(dynstr)), (0, 0)]
+    dynamic = b"".join(struct.pack(order + tag + word, *entry) for entry in entries)
+    shoff = dynamic_off + len(dynamic)
+    end = shoff + 3 * shentsize
+
+    ident = b"\x7fELF" + bytes([1 if bits == 32 else 2, 2 if big_endian else 1, 1, 0]) + bytes(8)
+    header = ident + struct.pack(
+        order + ("HHIIIIIHHHHHH" if bits == 32 else "HHIQQQIHHHHHH"),
+        elf.ET_DYN,
+        machine,
+        1,
+        0,
+        phoff if segments else 0,
+        shoff if sections else 0,
+        0,
+        ehsize,
+        phentsize,
+        2 if segments else 0,
+        shentsize,
+        3 if sections else 0,
+        0,
+    )
+
+    def phdr(p_type: int, offset: int, size: int) -> bytes:
+        if bits == 32:
+            return struct.pack(order + "8I", p_type, offset, offset, offset, size, size, 6, 8)
+        return struct.pack(order + "IIQQQQQQ", p_type, 6, offset, offset, offset, size, size, 8)
+
+    def shdr(sh_type: int, offset: int, size: int, link: int, entsize: int) -> bytes:
+        layout = "10I" if bits == 32 else "IIQQQQIIQQ"
+        return struct.pack(order + layout, 0, sh_type, 2, offset, offset, size, link, 0, 8, entsize)
+
+    image = bytearray(end)
+    image[: len(header)] = header
+    image[phoff : phoff + 2 * phentsize] = phdr(1, 0, end) + phdr(2, dynamic_off, len(dynamic))
+    image[dynstr_off : dynstr_off + len(dynstr)] = dynstr
+    image[dynamic_off:shoff] = dynamic
+    image[shoff:end] = (
+        bytes(shentsize)
+        + shdr(3, dynstr_off, len(dynstr), 0, 0)
+        + shdr(6, dynamic_off, len(dynamic), 1, len(dynamic) // len(entries))
+    )
+    return bytes(image)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "lib.so") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def patched(data: bytes, offset: int, fmt: str, *values: int) -> bytes:
+    image = bytearray(data)
+    struct.pack_into(fmt, image, offset, *values)
+    return bytes(image)
+
+
+# -- headers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "bits", "big_endian", "machine", "machine_name"), HEADERS)
+def test_fixture_headers(
+    name: str, bits: int, big_endian: bool, machine: int, machine_name: str
+) -> None:
+    info = read_file(ELF_DATA / name)
+    assert info == ElfInfo(
+        bits=bits, big_endian=big_endian, machine=machine, osabi=0, type=elf.ET_DYN
+    )
+    assert info.machine_name == machine_name
+    assert elf.read_header((ELF_DATA / name).read_bytes()) == info
+
+
+def test_read_file_accepts_str_paths() -> None:
+    info = read_file(str(ELF_DATA / "libz-i386.so.1"))
+    assert info is not None and info.bits == 32
+
+
+def test_describe() -> None:
+    assert describe(load("libz-arm64.so.1")) == "ELF 64-bit little-endian aarch64"
+    assert describe(load("libz-s390x.so.1")) == "ELF 64-bit big-endian s390"
+    assert describe(load("libz-armhf.so.1")) == "ELF 32-bit little-endian arm"
+
+
+def test_unknown_machine_is_named_by_number() -> None:
+    info = ElfInfo(bits=32, big_endian=True, machine=9999, osabi=0, type=elf.ET_EXEC)
+    assert info.machine_name == "e_machine 9999"
+    assert describe(info) == "ELF 32-bit big-endian e_machine 9999"
+
+
+def test_osabi_and_type_are_read() -> None:
+    image = bytearray(build_elf(64, False, 183, [b"libc.so.6"]))
+    image[7] = 3  # ELFOSABI_LINUX
+    struct.pack_into("<H", image, 16, elf.ET_EXEC)
+    info = elf.read_header(bytes(image))
+    assert info is not None
+    assert (info.osabi, info.type) == (3, elf.ET_EXEC)
+
+
+def test_built_32bit_big_endian() -> None:
+    info = elf.read_header(build_elf(32, True, 8, [b"libc.so.6"]))
+    assert info == ElfInfo(bits=32, big_endian=True, machine=8, osabi=0, type=elf.ET_DYN)
+    assert describe(info) == "ELF 32-bit big-endian mips"
+
+
+# -- mismatch ----------------------------------------------------------------
+
+
+def test_mismatch_none_when_matching() -> None:
+    assert against_aarch64(load("libz-arm64.so.1")) is None
+    assert mismatch(load("libz-s390x.so.1"), machine=22, bits=64, big_endian=True) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "libz-amd64.so.1",
+            "ELF 64-bit little-endian x86_64, expected ELF 64-bit little-endian aarch64",
+        ),
+        (
+            "libz-armhf.so.1",
+            "ELF 32-bit little-endian arm, expected ELF 64-bit little-endian aarch64",
+        ),
+        (
+            "libz-s390x.so.1",
+            "ELF 64-bit big-endian s390, expected ELF 64-bit little-endian aarch64",
+        ),
+    ],
+)
+def test_mismatch_phrase(name: str, expected: str) -> None:
+    assert against_aarch64(load(name)) == expected
+
+
+def test_mismatch_in_bits_or_byte_order_alone() -> None:
+    arm64 = load("libz-arm64.so.1")
+    assert mismatch(arm64, machine=183, bits=32, big_endian=False) == (
+        "ELF 64-bit little-endian aarch64, expected ELF 32-bit little-endian aarch64"
+    )
+    assert mismatch(arm64, machine=183, bits=64, big_endian=True) == (
+        "ELF 64-bit little-endian aarch64, expected ELF 64-bit big-endian aarch64"
+    )
+
+
+def test_mismatch_not_elf() -> None:
+    assert against_aarch64(None) == "not an ELF file"
+
+
+# -- not ELF / cut short -----------------------------------------------------
+
+ARM64_HEAD = (ELF_DATA / "libz-arm64.so.1").read_bytes()[:64]
+ARMHF_HEAD = (ELF_DATA / "libz-armhf.so.1").read_bytes()[:52]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"#!/bin/sh\necho hi\n" * 4, id="script"),
+        pytest.param(b"\x7fELF", id="magic-only"),
+        pytest.param(b"MZ" + bytes(62), id="pe"),
+        pytest.param(ARM64_HEAD[:16], id="ident-only"),
+        pytest.param(ARM64_HEAD[:63], id="64-bit-cut"),
+        pytest.param(ARMHF_HEAD[:51], id="32-bit-cut"),
+        pytest.param(ARM64_HEAD[:4] + b"\x00" + ARM64_HEAD[5:], id="class-none"),
+        pytest.param(ARM64_HEAD[:4] + b"\x03" + ARM64_HEAD[5:], id="class-bad"),
+        pytest.param(ARM64_HEAD[:5] + b"\x00" + ARM64_HEAD[6:], id="data-none"),
+        pytest.param(ARM64_HEAD[:5] + b"\x07" + ARM64_HEAD[6:], id="data-bad"),
+        pytest.param(b"\x7felf" + ARM64_HEAD[4:], id="magic-case"),
+    ],
+)
+def test_not_elf_or_truncated(data: bytes) -> None:
+    assert elf.read_header(data) is None
+
+
+def test_32bit_header_needs_only_52_bytes() -> None:
+    info = elf.read_header(ARMHF_HEAD)
+    assert info is not None and info.machine == 40
+
+
+def test_read_file_of_text_and_missing(tmp_path: Path) -> None:
+    assert read_file(write(tmp_path, b"hello\n")) is None
+    assert read_file(write(tmp_path, b"", "empty")) is None
+    with pytest.raises(OSError):
+        read_file(tmp_path / "missing")
+
+
+# -- needed_libraries --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "expected"), NEEDED)
+def test_needed_libraries(name: str, expected: List[str]) -> None:
+    assert needed_libraries(ELF_DATA / name) == expected
+    assert needed_libraries(str(ELF_DATA / name)) == expected
+
+
+@pytest.mark.parametrize("name", ["libz-arm64.so.1", "libz-s390x.so.1", "libz-armhf.so.1"])
+def test_needed_libraries_without_section_headers(tmp_path: Path, name: str) -> None:
+    data = (ELF_DATA / name).read_bytes()
+    info = elf.read_header(data)
+    assert info is not None
+    order = ">" if info.big_endian else "<"
+    if info.bits == 64:
+        stripped = patched(data, 0x28, order + "Q", 0)  # e_shoff
+        stripped = patched(stripped, 0x3C, order + "H", 0)  # e_shnum
+    else:
+        stripped = patched(data, 0x20, order + "I", 0)
+        stripped = patched(stripped, 0x30, order + "H", 0)
+    assert needed_libraries(write(tmp_path, stripped)) == dict(NEEDED)[name]
+
+
+@pytest.mark.parametrize(("bits", "big_endian"), [(32, False), (32, True), (64, False), (64, True)])
+@pytest.mark.parametrize(("sections", "segments"), [(True, True), (True, False), (False, True)])
+def test_needed_libraries_built(
+    tmp_path: Path, bits: int, big_endian: bool, sections: bool, segments: bool
+) -> None:
+    names = [b"libfoo.so.1", b"libc.so.6"]
+    image = build_elf(bits, big_endian, 8, names, sections=sections, segments=segments)
+    assert needed_libraries(write(tmp_path, image)) == ["libfoo.so.1", "libc.so.6"]
+
+
+def test_needed_libraries_none_needed(tmp_path: Path) -> None:
+    assert needed_libraries(write(tmp_path, build_elf(64, False, 183, []))) == []
+
+
+def test_needed_libraries_without_either_table(tmp_path: Path) -> None:
+    image = build_elf(32, True, 8, [b"libc.so.6"], sections=False, segments=False)
+    assert needed_libraries(write(tmp_path, image)) == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda p: p / "missing", id="missing"),
+        pytest.param(lambda p: p, id="directory"),
+        pytest.param(lambda p: write(p, b"just text\n"), id="text"),
+        pytest.param(lambda p: write(p, b""), id="empty"),
+        pytest.param(lambda p: ELF_DATA / "libz-mips64el-header.bin", id="header-only"),
+    ],
+)
+def test_needed_libraries_odd_files(tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    assert needed_libraries(make(tmp_path)) == []
+
+
+def test_needed_libraries_bad_links(tmp_path: Path) -> None:
+    image = build_elf(64, False, 183, [b"libc.so.6"], segments=False)
+    shoff = struct.unpack_from("<Q", image, 0x28)[0]
+    dynamic_shdr = shoff + 2 * 64
+    # sh_link out of range, then pointing at a section that is not a string table.
+    assert needed_libraries(write(tmp_path, patched(image, dynamic_shdr + 40, "<I", 9))) == []
+    assert needed_libraries(write(tmp_path, patched(image, dynamic_shdr + 40, "<I", 2))) == []
+    # A DT_NEEDED offset past the end of .dynstr.
+    dynamic_off = struct.unpack_from("<Q", image, dynamic_shdr + 24)[0]
+    assert needed_libraries(write(tmp_path, patched(image, dynamic_off + 8, "<Q", 999))) == []
+    # Tables past the end of the file.
+    assert needed_libraries(write(tmp_path, patched(image, 0x28, "<Q", 1 << 62))) == []
+    assert needed_libraries(write(tmp_path, patched(image, dynamic_shdr + 24, "<Q", 1 << 40))) == []
+
+
+def test_needed_libraries_cut_anywhere(tmp_path: Path) -> None:
+    data = (ELF_DATA / "libz-s390x.so.1").read_bytes()
+    path = tmp_path / "cut.so"
+    for length in [*range(0, 200, 7), *range(200, len(data), 1999)]:
+        path.write_bytes(data[:length])
+        result = needed_libraries(path)
+        assert result in ([], ["libc.so.6"]), length
+
+
+@pytest.mark.parametrize("name", ["libz-arm64.so.1", "libz-armhf.so.1", "libz-s390x.so.1"])
+def test_needed_libraries_never_raises_on_corruption(tmp_path: Path, name: str) -> None:
+    data = (ELF_DATA / name).read_bytes()
+    info = elf.read_header(data)
+    assert info is not None
+    # Corrupt the header and the tables it leads to: those steer the reader.
+    order = ">" if info.big_endian else "<"
+    shoff = struct.unpack_from(
+        order + ("Q" if info.bits == 64 else "I"), data, 0x28 if info.bits == 64 else 0x20
+    )[0]
+    hot = [*range(16, 64), *range(shoff, len(data))]
+    rng = random.Random(f"elf-{name}")
+    path = tmp_path / "bad.so"
+    for _ in range(150):
+        image = bytearray(data)
+        for _ in range(rng.randint(1, 6)):
+            image[rng.choice(hot)] = rng.randrange(256)
+        path.write_bytes(bytes(image))
+        result = needed_libraries(path)
+        assert isinstance(result, list)
+        assert all(isinstance(item, str) for item in result)
+
+
+def test_fixtures_are_listed_in_sources() -> None:
+    sources = (ELF_DATA / "SOURCES.txt").read_text()
+    for path in ELF_DATA.iterdir():
+        if path.name != "SOURCES.txt":
+            assert path.name in sources
+        assert path.stat().st_size <= 140_000
+
+
+def test_module_uses_only_the_standard_library() -> None:
+    import ast
+
+    tree = ast.parse(Path(elf.__file__).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and node.module is not None
+            assert node.module.split(".")[0] in {
+                "__future__",
+                "os",
+                "struct",
+                "dataclasses",
+                "typing",
+            }
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                assert alias.name.split(".")[0] in {"os", "struct"}
+
+
+def test_copy_works_outside_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(elf.__file__, tmp_path / "standalone_elf.py")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("standalone_elf", tmp_path / "standalone_elf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "standalone_elf", module)
+    spec.loader.exec_module(module)
+    result: Optional[List[str]] = module.needed_libraries(ELF_DATA / "libz-s390x.so.1")
+    assert result == ["libc.so.6"]
