@@ -401,3 +401,19 @@ def test_copy_works_outside_the_package(tmp_path: Path, monkeypatch: pytest.Monk
     spec.loader.exec_module(module)
     result: Optional[List[str]] = module.needed_libraries(ELF_DATA / "libz-s390x.so.1")
     assert result == ["libc.so.6"]
+
+
+def test_needed_libraries_extended_section_numbering(tmp_path: Path) -> None:
+    image = build_elf(64, True, 22, [b"libc.so.6"], segments=False)
+    shoff = struct.unpack_from(">Q", image, 0x28)[0]
+    image = patched(image, 0x3C, ">H", 0)  # e_shnum = 0: the count is in section 0
+    assert needed_libraries(write(tmp_path, image)) == []
+    image = patched(image, shoff + 32, ">Q", 3)  # section 0's sh_size
+    assert needed_libraries(write(tmp_path, image)) == ["libc.so.6"]
+
+
+def test_needed_libraries_string_table_outside_any_load(tmp_path: Path) -> None:
+    image = build_elf(32, False, 40, [b"libc.so.6"], sections=False)
+    assert needed_libraries(write(tmp_path, image)) == ["libc.so.6"]
+    no_load = patched(image, 52, "<I", 0)  # the PT_LOAD becomes PT_NULL
+    assert needed_libraries(write(tmp_path, no_load)) == []

@@ -1,0 +1,126 @@
+"""Proving it runs on the Host: each check catches a real fault."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, RUST_RELEASE, Setup, crossenv_command, repo_env
+
+pytestmark = pytest.mark.integration
+
+PROJECTS = REPO / "tests" / "data" / "projects"
+
+
+def test_fallback_to_pure_python_is_reported(setup: Setup, tmp_path: Path) -> None:
+    done = setup.run([setup.bin / "pip", "install", PROJECTS / "fallback_ext"])
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("crossenv: WARNING")]
+    assert len(warnings) == 1 and "_fallback_speedups failed to build" in warnings[0]
+    assert setup.on_target("import fallback_demo; print(fallback_demo.SPEEDUPS)").strip() == "False"
+
+    strict = tmp_path / "strict env"
+    command = crossenv_command(setup.python, setup.host_python, strict, "--strict")
+    assert subprocess.run(command, env=repo_env(), capture_output=True).returncode == 0
+    failed = subprocess.run(
+        [strict / "bin" / "pip", "install", PROJECTS / "fallback_ext"],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode != 0
+    assert (
+        "crossenv: error: the C extension _fallback_speedups failed"
+        in failed.stdout + failed.stderr
+    )
+
+
+def test_a_wheel_with_build_machine_code_is_refused(setup: Setup, tmp_path: Path) -> None:
+    """A wheel labelled for the Host but holding x86-64 code (a real mistake)."""
+    native = tmp_path / "native"
+    setup.run([setup.bin / "build-pip", "wheel", "--no-deps", "-w", native, PROJECTS / "cext"])
+    (wheel,) = native.glob("*-linux_x86_64.whl")
+    mislabelled = tmp_path / wheel.name.replace("linux_x86_64", "linux_aarch64")
+    shutil.copy(wheel, mislabelled)
+    done = subprocess.run(
+        [setup.bin / "pip", "install", mislabelled], capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    nodot = setup.version.replace(".", "")
+    assert (
+        f"cext_demo.cpython-{nodot}-x86_64-linux-gnu.so: ELF 64-bit little-endian x86_64, "
+        "expected ELF 64-bit little-endian aarch64"
+    ) in done.stderr
+    assert not list(setup.cross_site.glob("cext_demo*x86_64*"))
+
+
+def test_wrong_compiler_is_refused_at_creation(setup: Setup, tmp_path: Path) -> None:
+    env_dir = tmp_path / "wrong cc"
+    command = crossenv_command(setup.python, setup.host_python, env_dir, "--cc", "gcc")
+    done = subprocess.run(command, env=repo_env(), capture_output=True, text=True)
+    assert done.returncode == 5
+    assert "builds for x86_64-linux-gnu, but Host-python is for aarch64" in done.stderr
+    assert not env_dir.exists()
+
+
+def test_console_script_has_host_shebang_and_runs_on_target(setup: Setup) -> None:
+    setup.run([setup.bin / "pip", "install", PROJECTS / "scripts_demo"])
+    script = setup.env_dir / "cross" / "bin" / "crossenv-hello"
+    first = script.read_text().splitlines()[0]
+    assert first == f"#!/usr/bin/python{setup.version}"
+    out = setup.run([setup.bin / "cross-run", script]).stdout
+    assert out.startswith("hello from aarch64 ")
+
+
+def test_cross_run_pytest_on_target(setup: Setup, tmp_path: Path) -> None:
+    setup.run([setup.bin / "pip", "install", "pytest"])
+    tests = tmp_path / "target tests"
+    tests.mkdir()
+    (tests / "test_on_target.py").write_text(
+        "import platform, struct\n\n"
+        "def test_machine():\n    assert platform.machine() == 'aarch64'\n\n"
+        "def test_pointer_size():\n    assert struct.calcsize('P') == 8\n"
+    )
+    done = setup.run([setup.bin / "cross-run", "-m", "pytest", "-p", "no:cacheprovider", tests])
+    assert "2 passed" in done.stdout
+
+
+def test_cross_run_without_emulator_names_the_package(setup: Setup) -> None:
+    done = subprocess.run(
+        ["/bin/sh", setup.bin / "cross-run", "-c", "pass"],
+        env={"PATH": "/nonexistent"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 127
+    assert done.stderr.strip() == (
+        "cross-run: qemu-aarch64 not found; install qemu-user (apt-get install qemu-user)"
+    )
+
+
+def test_doctor(setup: Setup, tmp_path: Path) -> None:
+    command = ["python", "-m", "crossenv.doctor", setup.env_dir]
+    done = subprocess.run(
+        [setup.python, *command[1:]], env=repo_env(), capture_output=True, text=True
+    )
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("ok      C compiler: ") for line in lines)
+    assert any(line.startswith("ok      emulator") for line in lines)
+    if setup.release == RUST_RELEASE:
+        assert done.returncode == 0 and lines[-1].endswith(", 0 missing")
+    else:
+        assert done.returncode == 1
+        assert "MISSING Rust standard library for the Host: not found" in lines
+    hidden = {
+        **repo_env(),
+        "PATH": os.pathsep.join(
+            p for p in os.environ["PATH"].split(os.pathsep) if not Path(p, "qemu-aarch64").exists()
+        ),
+    }
+    without = subprocess.run(
+        [setup.python, *command[1:]], env=hidden, capture_output=True, text=True
+    )
+    assert without.returncode == 1
+    assert "        fix: apt-get install qemu-user" in without.stdout
