@@ -66,7 +66,14 @@ def test_rendered_files_pass_shellcheck(tmp_path: Path) -> None:
     if shutil.which("shellcheck") is None:
         pytest.fail("shellcheck is not installed (apt-get install shellcheck)")
     env = tmp_path / "e n v"
-    launchers.write(env, "3.13")
+    run = {
+        "qemu": "qemu-aarch64",
+        "sysroot": "/s r",
+        "host_python": "/s r/usr/bin/python3.13",
+        "site": "/e n v/site",
+    }
+    launchers.write(env, "3.13", run)
+    assert (env / "bin" / "cross-run").exists()
     files = [str(path) for path in (env / "bin").iterdir()]
     done = subprocess.run(["shellcheck", "-s", "sh", *files], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
