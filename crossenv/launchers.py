@@ -46,6 +46,11 @@ def render_activate(env_dir: Path) -> str:
     return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
 
 
+def _always_quoted(value: str) -> str:
+    """Single-quote ``value`` even when it has no special characters."""
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
 def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> str:
     """The text of ``bin/cross-run``: Host-python under qemu-user."""
     text = _template("cross-run.sh")
@@ -55,7 +60,7 @@ def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> st
         ("HOST_PYTHON", host_python),
         ("SITE", site),
     ):
-        text = text.replace(f"__{key}__", shlex.quote(value))
+        text = text.replace(f"__{key}__", _always_quoted(value))
     return text
 
 
