@@ -87,6 +87,14 @@ class Setup:
         return self.run(command).stdout
 
 
+def copy_project(name: str, tmp_path: Path) -> Path:
+    """A fresh copy of a fixture project: builds write into the source tree."""
+    target = tmp_path / "projects" / name
+    if not target.exists():
+        shutil.copytree(REPO / "tests" / "data" / "projects" / name, target)
+    return target
+
+
 def crossenv_command(python: str, *args: object) -> List[str]:
     return [python, "-m", "crossenv", *map(str, args)]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -10,11 +9,10 @@ from pathlib import Path
 import pytest
 from packaging.utils import parse_wheel_filename
 
-from .conftest import REPO, Setup, elf_machine
+from .conftest import Setup, copy_project, elf_machine
 
 pytestmark = pytest.mark.integration
 
-PROJECTS = REPO / "tests" / "data" / "projects"
 AARCH64 = 183
 
 
@@ -30,8 +28,8 @@ def check_built(setup: Setup, *names: str) -> None:
         assert elf_machine(path) == AARCH64, path
 
 
-def test_meson_python_fixture(setup: Setup) -> None:
-    setup.run([setup.bin / "pip", "install", PROJECTS / "meson_ext"])
+def test_meson_python_fixture(setup: Setup, tmp_path: Path) -> None:
+    setup.run([setup.bin / "pip", "install", copy_project("meson_ext", tmp_path)])
     check_built(setup, "meson_c", "meson_cpp")
     out = setup.on_target(
         "import meson_c, meson_cpp; print(meson_c.machine(), meson_cpp.total(10))"
@@ -39,15 +37,15 @@ def test_meson_python_fixture(setup: Setup) -> None:
     assert out.split() == ["aarch64", "45"]
 
 
-def test_scikit_build_core_fixture(setup: Setup) -> None:
-    setup.run([setup.bin / "pip", "install", PROJECTS / "cmake_ext"])
+def test_scikit_build_core_fixture(setup: Setup, tmp_path: Path) -> None:
+    setup.run([setup.bin / "pip", "install", copy_project("cmake_ext", tmp_path)])
     check_built(setup, "cmake_cpp")
     assert setup.on_target("import cmake_cpp; print(cmake_cpp.total(10))").strip() == "45"
 
 
-def test_cffi_build_requirement_with_isolation(setup: Setup) -> None:
+def test_cffi_build_requirement_with_isolation(setup: Setup, tmp_path: Path) -> None:
     """cffi runs on Build to write C code; the module and cffi's backend are the Host's."""
-    setup.run([setup.bin / "pip", "install", PROJECTS / "cffi_ext"])
+    setup.run([setup.bin / "pip", "install", copy_project("cffi_ext", tmp_path)])
     (module,) = setup.cross_site.glob("_cffi_demo*.so")
     assert elf_machine(module) == AARCH64
     (backend,) = setup.cross_site.glob("_cffi_backend*.so")
@@ -58,8 +56,7 @@ def test_cffi_build_requirement_with_isolation(setup: Setup) -> None:
 
 def test_python_m_build(setup: Setup, tmp_path: Path) -> None:
     setup.run([setup.bin / "build-pip", "install", "build"])
-    project = tmp_path / "meson project"
-    shutil.copytree(PROJECTS / "meson_ext", project)
+    project = copy_project("meson_ext", tmp_path)
     setup.run([setup.bin / "python", "-m", "build", "--wheel", "-o", tmp_path / "dist", project])
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     _, _, _, tags = parse_wheel_filename(wheel.name)
@@ -77,8 +74,7 @@ def test_uv(setup: Setup, tmp_path: Path) -> None:
     setup.run([setup.bin / "build-pip", "install", "uv"])
     uv = setup.env_dir / "build" / "bin" / "uv"
     python = setup.env_dir / "cross" / "bin" / "python"
-    project = tmp_path / "cext"
-    shutil.copytree(PROJECTS / "cext", project)
+    project = copy_project("cext", tmp_path)
     isolated = subprocess.run(
         [uv, "pip", "install", "--python", python, project], capture_output=True, text=True
     )
@@ -110,9 +106,9 @@ def test_real_scikit_build_core_sdist(setup: Setup) -> None:
     assert setup.on_target(code).split() == ["2.8.0", "45"]
 
 
-def test_numpy_c_api_gets_the_hosts_headers(setup: Setup) -> None:
+def test_numpy_c_api_gets_the_hosts_headers(setup: Setup, tmp_path: Path) -> None:
     """numpy is a Build-side build requirement, but the headers are the Host's wheel's."""
-    done = setup.run([setup.bin / "pip", "install", "-v", PROJECTS / "numpy_ext"])
+    done = setup.run([setup.bin / "pip", "install", "-v", copy_project("numpy_ext", tmp_path)])
     cache = setup.env_dir / "cross" / "crossenv-cache"
     (config_h,) = cache.glob("numpy-*/numpy/_core/include/numpy/_numpyconfig.h")
     include = str(config_h.parent.parent)
@@ -133,3 +129,15 @@ def test_real_meson_python_sdist(setup: Setup) -> None:
         "print(len(lines), lines[0].shape[1])"
     )
     assert setup.on_target(code).split() == ["1", "2"]
+
+
+def test_readme_example_build_pip_cffi_then_bcrypt(setup: Setup) -> None:
+    """The README's example; bcrypt 3.2.2 is its last release built with cffi."""
+    setup.run([setup.bin / "build-pip", "install", "cffi"])
+    setup.run([setup.bin / "pip", "install", "--no-binary", "bcrypt", "bcrypt==3.2.2"])
+    assert elf_machine(setup.cross_site / "bcrypt" / "_bcrypt.abi3.so") == AARCH64
+    code = (
+        "import bcrypt; h = bcrypt.hashpw(b'pw', bcrypt.gensalt(4)); "
+        "print(bcrypt.checkpw(b'pw', h))"
+    )
+    assert setup.on_target(code).strip() == "True"

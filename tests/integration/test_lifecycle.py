@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import parse_wheel_filename
 
-from .conftest import REPO, Setup, crossenv_command, elf_machine, repo_env
+from .conftest import Setup, copy_project, crossenv_command, elf_machine, repo_env
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
             "--no-deps",
             "-w",
             wheels,
-            REPO / "tests" / "data" / "projects" / "cext",
+            copy_project("cext", tmp_path),
         ]
     )
     (wheel,) = wheels.glob("*.whl")

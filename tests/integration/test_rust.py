@@ -8,19 +8,18 @@ environment a Rust build must stop with one clear line.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, RUST_RELEASE, Setup, elf_machine
+from .conftest import RUST_RELEASE, Setup, copy_project, elf_machine
 
 pytestmark = pytest.mark.integration
 
-PROJECTS = REPO / "tests" / "data" / "projects"
-
 
 @pytest.mark.parametrize("project", ["rust_maturin", "rust_setuptools"])
-def test_rust_fixture(setup: Setup, project: str) -> None:
-    command = [setup.bin / "pip", "install", "--force-reinstall", PROJECTS / project]
+def test_rust_fixture(setup: Setup, project: str, tmp_path: Path) -> None:
+    command = [setup.bin / "pip", "install", "--force-reinstall", copy_project(project, tmp_path)]
     if setup.release != RUST_RELEASE:
         done = subprocess.run(command, capture_output=True, text=True)
         assert done.returncode != 0

@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, RUST_RELEASE, Setup, crossenv_command, repo_env
+from .conftest import RUST_RELEASE, Setup, copy_project, crossenv_command, repo_env
 
 pytestmark = pytest.mark.integration
 
-PROJECTS = REPO / "tests" / "data" / "projects"
-
 
 def test_fallback_to_pure_python_is_reported(setup: Setup, tmp_path: Path) -> None:
-    done = setup.run([setup.bin / "pip", "install", PROJECTS / "fallback_ext"])
+    done = setup.run([setup.bin / "pip", "install", copy_project("fallback_ext", tmp_path)])
     warnings = [line for line in done.stderr.splitlines() if line.startswith("crossenv: WARNING")]
     assert len(warnings) == 1 and "_fallback_speedups failed to build" in warnings[0]
     assert setup.on_target("import fallback_demo; print(fallback_demo.SPEEDUPS)").strip() == "False"
@@ -26,7 +24,7 @@ def test_fallback_to_pure_python_is_reported(setup: Setup, tmp_path: Path) -> No
     command = crossenv_command(setup.python, setup.host_python, strict, "--strict")
     assert subprocess.run(command, env=repo_env(), capture_output=True).returncode == 0
     failed = subprocess.run(
-        [strict / "bin" / "pip", "install", PROJECTS / "fallback_ext"],
+        [strict / "bin" / "pip", "install", copy_project("fallback_ext", tmp_path)],
         capture_output=True,
         text=True,
     )
@@ -40,7 +38,16 @@ def test_fallback_to_pure_python_is_reported(setup: Setup, tmp_path: Path) -> No
 def test_a_wheel_with_build_machine_code_is_refused(setup: Setup, tmp_path: Path) -> None:
     """A wheel labelled for the Host but holding x86-64 code (a real mistake)."""
     native = tmp_path / "native"
-    setup.run([setup.bin / "build-pip", "wheel", "--no-deps", "-w", native, PROJECTS / "cext"])
+    setup.run(
+        [
+            setup.bin / "build-pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            native,
+            copy_project("cext", tmp_path),
+        ]
+    )
     (wheel,) = native.glob("*-linux_x86_64.whl")
     mislabelled = tmp_path / wheel.name.replace("linux_x86_64", "linux_aarch64")
     shutil.copy(wheel, mislabelled)
@@ -65,8 +72,8 @@ def test_wrong_compiler_is_refused_at_creation(setup: Setup, tmp_path: Path) -> 
     assert not env_dir.exists()
 
 
-def test_console_script_has_host_shebang_and_runs_on_target(setup: Setup) -> None:
-    setup.run([setup.bin / "pip", "install", PROJECTS / "scripts_demo"])
+def test_console_script_has_host_shebang_and_runs_on_target(setup: Setup, tmp_path: Path) -> None:
+    setup.run([setup.bin / "pip", "install", copy_project("scripts_demo", tmp_path)])
     script = setup.env_dir / "cross" / "bin" / "crossenv-hello"
     first = script.read_text().splitlines()[0]
     assert first == f"#!/usr/bin/python{setup.version}"
