@@ -159,6 +159,8 @@ def is_glibc_host(config: Mapping[str, object]) -> bool:
 
 def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
     """Create the environment the parsed ``args`` describe."""
+    if args.verbose and args.quiet:
+        raise UsageError("--verbose and --quiet contradict each other; give one")
     environ = tuple(parse_env(text) for text in args.env)
     config_vars = tuple(parse_config_var(text) for text in args.config_var)
     if args.cc is not None and not args.cc.strip():

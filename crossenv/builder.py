@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -72,50 +73,70 @@ class CrossEnvBuilder:
     log: Log = lambda message: None
 
     def create(self, context: Context) -> None:
-        """Create (or refresh the cleared layers of) the environment."""
-        env_dir = context.env_dir
-        existed = env_dir.exists()
-        if existed and not is_crossenv(env_dir):
-            if env_dir.is_dir() and not any(env_dir.iterdir()):
+        """Create (or refresh the cleared layers of) the environment.
+
+        Everything is built in a hidden sibling directory and renamed into
+        place at the end; on any failure or Ctrl-C that directory is removed
+        and an environment being replaced is left exactly as it was.
+        """
+        final = context.env_dir
+        existed = final.exists()
+        if existed and not is_crossenv(final):
+            if final.is_dir() and not any(final.iterdir()):
                 existed = False
             else:
-                raise EnvDirError(f"{env_dir} exists and is not a crossenv environment")
+                raise EnvDirError(f"{final} exists and is not a crossenv environment")
         if existed and not self.clear:
             raise EnvDirError(
-                f"{env_dir} already exists; use --clear to replace it "
+                f"{final} already exists; use --clear to replace it "
                 "(or --clear-cross / --clear-build for one layer)"
             )
-        backup = self._set_aside(env_dir) if existed else None
+        made_parents = _make_parents(final.parent)
         try:
-            self._build(context, keep=backup)
+            work = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
+        except OSError as exc:
+            _remove_empty(made_parents)
+            raise EnvDirError(f"cannot write to {final.parent}: {exc.strerror}") from None
+        staging = dataclasses.replace(context, env_dir=work / "env")
+        borrowed: List[str] = []
+        try:
+            self._build(staging, final if existed else None, borrowed)
+            relocate(staging.env_dir, str(staging.env_dir), str(final))
+            self._swap(staging.env_dir, final, existed)
         except BaseException as exc:
-            self._undo(env_dir, backup)
+            for layer in borrowed:  # give kept layers back
+                os.rename(staging.env_dir / layer, final / layer)
+            shutil.rmtree(work, ignore_errors=True)
+            _remove_empty(made_parents)
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted("interrupted; nothing was changed") from None
+            if isinstance(exc, OSError):
+                raise CreationError(f"cannot create {final}: {exc}") from None
             raise
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-
-    def _set_aside(self, env_dir: Path) -> Path:
-        backup = Path(tempfile.mkdtemp(prefix=f".{env_dir.name}.old-", dir=env_dir.parent))
-        os.rename(env_dir, backup / "env")
-        return backup
+        shutil.rmtree(work, ignore_errors=True)
 
     @staticmethod
-    def _undo(env_dir: Path, backup: Optional[Path]) -> None:
-        if env_dir.exists():
-            shutil.rmtree(env_dir, ignore_errors=True)
-        if backup is not None:
-            os.rename(backup / "env", env_dir)
-            shutil.rmtree(backup, ignore_errors=True)
+    def _swap(new: Path, final: Path, existed: bool) -> None:
+        if not existed:
+            if final.exists():  # an empty directory that was there
+                final.rmdir()
+            os.rename(new, final)
+            return
+        old = new.parent / "old"
+        os.rename(final, old)
+        try:
+            os.rename(new, final)
+        except OSError:
+            os.rename(old, final)
+            raise
 
-    def _build(self, context: Context, keep: Optional[Path]) -> None:
-        context.env_dir.mkdir(parents=True, exist_ok=True)
-        old = keep / "env" if keep is not None else None
+    def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
+        context.env_dir.mkdir()
         for layer, step in (("build", self.setup_build), ("cross", self.setup_cross)):
             if old is not None and layer not in self.clear:
-                # Keep this layer: move it back from the set-aside copy.
+                # Keep this layer: borrow it from the environment being replaced.
                 os.rename(old / layer, context.env_dir / layer)
+                borrowed.append(layer)
             else:
                 step(context)
         self.setup_runtime(context)
@@ -240,7 +261,58 @@ class CrossEnvBuilder:
             "version": context.version,
             **layout.describe_host(context.host, context.toolchain),
         }
-        (context.env_dir / MARKER).write_text(json.dumps(record, indent=1) + "\n", "utf-8")
+        (context.env_dir / MARKER).write_text(
+            json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8"
+        )
+
+
+def _make_parents(path: Path) -> List[Path]:
+    """Create ``path`` and its missing parents; return the ones created."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            _remove_empty(missing)
+            raise EnvDirError(f"cannot create {folder}: {exc.strerror}") from None
+    return missing
+
+
+def _remove_empty(folders: List[Path]) -> None:
+    for folder in folders:  # deepest first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+#: Files that name the environment's own path, rewritten when it is moved.
+_PATH_FILES = (
+    "bin/*",
+    "build/bin/*",
+    "cross/bin/*",
+    "build/pyvenv.cfg",
+    "cross/pyvenv.cfg",
+    "cross/*.json",
+    "cross/*.ini",
+    "cross/*.cmake",
+    MARKER,
+)
+
+
+def relocate(env_dir: Path, old: str, new: str) -> None:
+    """Rewrite ``old`` to ``new`` in the environment's scripts and configuration."""
+    old_bytes, new_bytes = os.fsencode(old), os.fsencode(new)
+    for pattern in _PATH_FILES:
+        for path in env_dir.glob(pattern):
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+                continue
+            data = path.read_bytes()
+            if old_bytes in data:
+                mode = path.stat().st_mode
+                path.write_bytes(data.replace(old_bytes, new_bytes))
+                os.chmod(path, mode)
 
 
 def clear_layers(clear: bool, clear_cross: bool, clear_build: bool) -> tuple[str, ...]:

@@ -108,4 +108,5 @@ def drop_defaults(cfg: Config, environ: MutableMapping[str, str]) -> None:
 
 def dump(data: Any) -> str:
     """Serialize configuration the way the builder writes it."""
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+    # Raw UTF-8 (not \\u escapes), so paths can be found and rewritten as text.
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

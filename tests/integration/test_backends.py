@@ -57,7 +57,11 @@ def test_cffi_build_requirement_with_isolation(setup: Setup, tmp_path: Path) -> 
 def test_python_m_build(setup: Setup, tmp_path: Path) -> None:
     setup.run([setup.bin / "build-pip", "install", "build"])
     project = copy_project("meson_ext", tmp_path)
-    setup.run([setup.bin / "python", "-m", "build", "--wheel", "-o", tmp_path / "dist", project])
+    # Run from the project, as users do (a stray build/ folder in the cwd would shadow build).
+    setup.run(
+        [setup.bin / "python", "-m", "build", "--wheel", "-o", tmp_path / "dist", "."],
+        cwd=project,
+    )
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     _, _, _, tags = parse_wheel_filename(wheel.name)
     nodot = setup.version.replace(".", "")

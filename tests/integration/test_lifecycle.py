@@ -122,3 +122,34 @@ def test_without_pip_options(setup: Setup, tmp_path: Path) -> None:
         [no_cross_pip / "bin" / "pip", "--version"], capture_output=True, text=True
     )
     assert refused.returncode != 0 and "No module named pip" in refused.stderr
+
+
+def test_concurrent_creations_and_builds(setup: Setup, tmp_path: Path) -> None:
+    envs = [tmp_path / "first env", tmp_path / "second env"]
+    creations = [
+        subprocess.Popen(
+            crossenv_command(setup.python, setup.host_python, env, "-q"),
+            env=repo_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for env in envs
+    ]
+    assert [process.wait() for process in creations] == [0, 0]
+    env = envs[0]
+    projects = [copy_project("cext", tmp_path), copy_project("meson_ext", tmp_path)]
+    builds = [
+        subprocess.Popen(
+            [env / "bin" / "pip", "install", project],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for project in projects
+    ]
+    assert [process.wait() for process in builds] == [0, 0]
+    site = env / "cross" / "lib" / f"python{setup.version}" / "site-packages"
+    for name in ("cext_demo", "meson_c", "meson_cpp"):
+        (so,) = site.glob(f"{name}.cpython-*.so")
+        assert elf_machine(so) == 183
+    probe = "import sysconfig; print(sysconfig.get_platform())"
+    assert setup.run([envs[1] / "bin" / "python", "-c", probe]).stdout.strip() == "linux-aarch64"

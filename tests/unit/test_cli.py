@@ -52,6 +52,12 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "--platform-tag",
     ),
     (
+        "verbose and quiet",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "-v", "-q"],
+        2,
+        "contradict",
+    ),
+    (
         "compiler missing",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--cc", "no-such-cc-x"],
         5,

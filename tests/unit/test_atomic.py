@@ -1,0 +1,73 @@
+"""Creation is all or nothing: interrupted at any step, nothing is left behind."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, List
+
+import pytest
+
+from crossenv import builder
+from crossenv.__main__ import main
+
+from .test_cli import snapshot
+from .test_host import make_debian_tree
+
+STEPS = ["setup_build", "setup_cross", "setup_runtime", "setup_scripts", "post_setup"]
+FAST = ["--without-pip", "--without-cross-pip", "-q"]
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Path:
+    if sys.version_info[:2] != (3, 11):
+        pytest.fail("run the unit tests with Python 3.11 (the fixtures are a 3.11 Host)")
+    return make_debian_tree(tmp_path / "sys root")
+
+
+def interrupt(*args: Any, **kwargs: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("step", [*STEPS, "relocate"])
+def test_interrupted_creation_leaves_nothing(
+    tmp_path: Path,
+    host: Path,
+    step: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    parent = tmp_path / "new parent" / "deeper"
+    if step == "relocate":
+        monkeypatch.setattr(builder, "relocate", interrupt)
+    else:
+        monkeypatch.setattr(builder.CrossEnvBuilder, step, interrupt)
+    assert main([str(host), str(parent / "crôss env"), *FAST]) == 130
+    assert "interrupted; nothing was changed" in capsys.readouterr().err
+    assert not (tmp_path / "new parent").exists()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_interrupted_replacement_keeps_the_old_env(
+    tmp_path: Path, host: Path, step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = tmp_path / "env dir"
+    assert main([str(host), str(env), *FAST]) == 0
+    (env / "cross" / "mine.txt").write_text("keep me")
+    before: List[str] = snapshot(tmp_path)
+    marker = (env / builder.MARKER).read_bytes()
+    monkeypatch.setattr(builder.CrossEnvBuilder, step, interrupt)
+    assert main([str(host), str(env), "--clear", *FAST]) == 130
+    assert snapshot(tmp_path) == before
+    assert (env / builder.MARKER).read_bytes() == marker
+    assert (env / "cross" / "mine.txt").read_text() == "keep me"
+
+
+def test_moved_into_place_with_its_final_paths(tmp_path: Path, host: Path) -> None:
+    env = tmp_path / "final é"
+    assert main([str(host), str(env), *FAST]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["final é", "sys root"]
+    for path in [*env.glob("bin/*"), *env.glob("cross/*.json"), *env.glob("cross/*.ini")]:
+        text = path.read_text(encoding="utf-8")
+        assert ".new-" not in text, path
+    assert str(env) in (env / "bin" / "activate").read_text(encoding="utf-8")
