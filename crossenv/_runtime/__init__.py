@@ -18,7 +18,19 @@ from .buildside import BuildSideFinder
 #: When set to ``1``, Cross-python behaves as the plain Build-python it is.
 BUILD_SIDE = "CROSSENV_BUILD_SIDE"
 
+#: Build tools that must see the Build machine even when they are scripts of
+#: Cross-python (meson detects the *build* machine with ``platform``; the
+#: Host comes from the cross file).
+NATIVE_TOOLS = frozenset({"meson", "meson.py"})
+
 _active = False
+
+
+def build_side() -> bool:
+    """Whether this process is Build-side code: pip's requirement installs, native tools."""
+    if os.environ.get(BUILD_SIDE) == "1":
+        return True
+    return bool(sys.argv) and os.path.basename(sys.argv[0]) in NATIVE_TOOLS
 
 
 def activate() -> None:
@@ -27,7 +39,18 @@ def activate() -> None:
     if _active:
         return
     _active = True
-    if os.environ.get(BUILD_SIDE) == "1":
+    if not os.path.isfile(os.path.join(sys.prefix, config.CONFIG_FILE)):
+        # Loaded by an interpreter that is not this Cross-python (a leak of
+        # its site-packages into another Python): stay the Build machine.
+        here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        print(
+            f"crossenv: warning: {sys.executable} loaded Cross-python's start-up code from "
+            f"{here} but is not Cross-python (sys.prefix {sys.prefix}); it keeps reporting "
+            "the Build machine. Remove that folder from its path (PYTHONPATH, .pth files).",
+            file=sys.stderr,
+        )
+        return
+    if build_side():
         config.drop_defaults(config.load(sys.prefix), os.environ)
         return
     cfg = config.load(sys.prefix)

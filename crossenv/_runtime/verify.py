@@ -7,8 +7,8 @@ import re
 import zipfile
 from typing import List, Optional
 
-from . import elf
 from .config import Config
+from .elf import mismatch, read_header
 
 _WHEEL_NAME = re.compile(r"^(?P<rest>.+)-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$")
 
@@ -24,8 +24,8 @@ def check_binary(name: str, head: bytes, cfg: Config) -> Optional[str]:
     expected = cfg.get("elf")
     if not expected:
         return None
-    problem = elf.mismatch(
-        elf.read_header(head),
+    problem = mismatch(
+        read_header(head),
         machine=expected["machine"],
         bits=expected["bits"],
         big_endian=expected["big_endian"],
