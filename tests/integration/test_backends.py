@@ -116,7 +116,8 @@ def test_numpy_c_api_gets_the_hosts_headers(setup: Setup, tmp_path: Path) -> Non
     cache = setup.env_dir / "cross" / "crossenv-cache"
     (config_h,) = cache.glob("numpy-*/numpy/_core/include/numpy/_numpyconfig.h")
     include = str(config_h.parent.parent)
-    assert f"-I{include}" in done.stdout, "the compiler did not get the Host's numpy headers"
+    output = done.stdout + done.stderr
+    assert f"-I{include}" in output, "the compiler did not get the Host's numpy headers"
     check_built(setup, "npdemo")
     out = setup.on_target("import npdemo; print(npdemo.arange(10).sum(), npdemo.longdouble_size())")
     assert out.split() == ["45", "16"]
