@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -14,7 +13,7 @@ import venv
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from . import __version__, crossfiles, launchers, layout, rust
+from . import __version__, crossfiles, folders, launchers, layout, rust
 from ._runtime import config as runtime_config
 from .errors import CreationError, EnvDirError, Interrupted
 from .host import HostPython
@@ -91,11 +90,12 @@ class CrossEnvBuilder:
                 f"{final} already exists; use --clear to replace it "
                 "(or --clear-cross / --clear-build for one layer)"
             )
-        made_parents = _make_parents(final.parent)
+        made_parents: List[Path] = []
         try:
+            made_parents = folders.make_parents(final.parent)
             work = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
         except OSError as exc:
-            _remove_empty(made_parents)
+            folders.remove_empty(made_parents)
             raise EnvDirError(f"cannot write to {final.parent}: {exc.strerror}") from None
         staging = dataclasses.replace(context, env_dir=work / "env")
         borrowed: List[str] = []
@@ -107,7 +107,7 @@ class CrossEnvBuilder:
             for layer in borrowed:  # give kept layers back
                 os.rename(staging.env_dir / layer, final / layer)
             shutil.rmtree(work, ignore_errors=True)
-            _remove_empty(made_parents)
+            folders.remove_empty(made_parents)
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted("interrupted; nothing was changed") from None
             if isinstance(exc, OSError):
@@ -117,18 +117,9 @@ class CrossEnvBuilder:
 
     @staticmethod
     def _swap(new: Path, final: Path, existed: bool) -> None:
-        if not existed:
-            if final.exists():  # an empty directory that was there
-                final.rmdir()
-            os.rename(new, final)
-            return
-        old = new.parent / "old"
-        os.rename(final, old)
-        try:
-            os.rename(new, final)
-        except OSError:
-            os.rename(old, final)
-            raise
+        if not existed and final.exists():  # an empty directory that was there
+            final.rmdir()
+        folders.replace_tree(new, final, new.parent / "old")
 
     def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
         context.env_dir.mkdir()
@@ -264,27 +255,6 @@ class CrossEnvBuilder:
         (context.env_dir / MARKER).write_text(
             json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8"
         )
-
-
-def _make_parents(path: Path) -> List[Path]:
-    """Create ``path`` and its missing parents; return the ones created."""
-    missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
-    for folder in reversed(missing):
-        try:
-            folder.mkdir()
-        except OSError as exc:
-            _remove_empty(missing)
-            raise EnvDirError(f"cannot create {folder}: {exc.strerror}") from None
-    return missing
-
-
-def _remove_empty(folders: List[Path]) -> None:
-    for folder in folders:  # deepest first
-        with contextlib.suppress(OSError):
-            folder.rmdir()
 
 
 #: Files that name the environment's own path, rewritten when it is moved.

@@ -35,6 +35,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
+from crossenv import folders
 from crossenv.errors import CrossenvError, SysrootError, UsageError
 
 if TYPE_CHECKING:
@@ -815,39 +816,19 @@ def _install(partial: Path, dest: Path, state: str) -> None:
         os.replace(partial, dest)
         return
     old = _sibling(dest, "old")
-    os.replace(dest, old)
-    try:
-        os.replace(partial, dest)
-    except BaseException:
-        os.replace(old, dest)
-        raise
+    folders.replace_tree(partial, dest, old)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _make_dirs(path: Path) -> list[Path]:
-    """Create *path* and missing parents; return those made, deepest first."""
-    missing = [p for p in (path, *path.parents) if not os.path.lexists(p)]
-    path.mkdir(parents=True, exist_ok=True)
-    return missing
-
-
-def _remove_empty(dirs: Iterable[Path]) -> None:
-    for path in dirs:
-        try:
-            path.rmdir()
-        except OSError:
-            return
-
-
 def _build_and_install(request: Request, state: str, log: Log) -> None:
-    made = _make_dirs(request.dest.parent)
+    made = folders.make_parents(request.dest.parent)
     partial = _sibling(request.dest, "partial")
     try:
         _build(request, partial, log)
         _install(partial, request.dest, state)
     except BaseException:
         _remove_tree(partial)
-        _remove_empty(made)
+        folders.remove_empty(made)
         raise
 
 

@@ -1,0 +1,41 @@
+"""Create and replace directory trees so that a failure leaves nothing half-made."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterable, List
+
+
+def make_parents(path: Path) -> List[Path]:
+    """Create ``path`` and its missing parents; return those made, deepest first."""
+    missing = [p for p in (path, *path.parents) if not os.path.lexists(p)]
+    path.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def remove_empty(folders: Iterable[Path]) -> None:
+    """Remove the given folders, deepest first, while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def replace_tree(new: Path, dest: Path, old: Path) -> None:
+    """Rename ``new`` to ``dest``; an existing ``dest`` is renamed to ``old`` first.
+
+    If the second rename fails, ``dest`` is put back before the error goes on.
+    """
+    if not os.path.lexists(dest):
+        os.replace(new, dest)
+        return
+    os.replace(dest, old)
+    try:
+        os.replace(new, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.replace(old, dest)
+        raise
