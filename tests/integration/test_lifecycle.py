@@ -135,7 +135,8 @@ def test_concurrent_creations_and_builds(setup: Setup, tmp_path: Path) -> None:
         )
         for env in envs
     ]
-    assert [process.wait() for process in creations] == [0, 0]
+    outputs = [process.communicate() for process in creations]
+    assert [process.returncode for process in creations] == [0, 0], outputs
     env = envs[0]
     projects = [copy_project("cext", tmp_path), copy_project("meson_ext", tmp_path)]
     builds = [
@@ -146,7 +147,8 @@ def test_concurrent_creations_and_builds(setup: Setup, tmp_path: Path) -> None:
         )
         for project in projects
     ]
-    assert [process.wait() for process in builds] == [0, 0]
+    outputs = [process.communicate() for process in builds]
+    assert [process.returncode for process in builds] == [0, 0], outputs
     site = env / "cross" / "lib" / f"python{setup.version}" / "site-packages"
     for name in ("cext_demo", "meson_c", "meson_cpp"):
         (so,) = site.glob(f"{name}.cpython-*.so")
