@@ -52,7 +52,9 @@ def test_a_wheel_with_build_machine_code_is_refused(setup: Setup, tmp_path: Path
     mislabelled = tmp_path / wheel.name.replace("linux_x86_64", "linux_aarch64")
     shutil.copy(wheel, mislabelled)
     done = subprocess.run(
-        [setup.bin / "pip", "install", mislabelled], capture_output=True, text=True
+        [setup.bin / "pip", "install", "--force-reinstall", "--no-deps", mislabelled],
+        capture_output=True,
+        text=True,
     )
     assert done.returncode != 0
     nodot = setup.version.replace(".", "")
