@@ -10,14 +10,16 @@ their declared requirements.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import sys
 import types
-from typing import Optional, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Sequence
 
 
-class BuildSideFinder(importlib.abc.MetaPathFinder):
+class BuildSideFinder:
     """Find top-level modules in Build-python's site-packages."""
 
     def __init__(self, build_site: str, cross_site: str, hidden: Sequence[str]) -> None:

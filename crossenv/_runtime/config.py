@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, MutableMapping, TypedDict, Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
+    from typing import Any, Dict, List, MutableMapping, TypedDict, Union
 
 #: File names, relative to Cross-python's ``sys.prefix``.
 CONFIG_FILE = "crossenv.json"
@@ -13,46 +16,51 @@ VARS_FILE = "crossenv-sysconfigdata.json"
 ENV_APPLIED = "CROSSENV_ENV_APPLIED"
 
 
-class Config(TypedDict, total=False):
-    """What ``crossenv.json`` holds (see ``crossenv.builder``)."""
+if TYPE_CHECKING:
 
-    prefix: str
-    sys_platform: str
-    sysname: str
-    machine: str
-    platform: str
-    multiarch: str
-    pointer_bits: int
-    sysconfigdata_names: List[str]
-    platform_tags: List[str]
-    config_overrides: Dict[str, str]
-    build_site: str
-    hidden: List[str]
-    environ: List[List[str]]
-    #: Platform tag for built wheels (the first ``--manylinux``), or "".
-    wheel_tag: str
-    #: The meson cross file that meson-python builds use.
-    meson_cross_file: str
-    #: Variables crossenv sets for cross builds, unless already set:
-    #: ``[name, value]``.  Build-side processes drop them again.
-    defaults: List[List[str]]
-    #: Build layer's interpreter, major.minor, and a cache folder for Host files.
-    build_python: str
-    python_version: str
-    cache_dir: str
-    #: What every binary built for the Host must be: machine, bits, big_endian.
-    elf: Dict[str, Any]
-    ext_suffix: str
-    #: qemu-user's program for the Host, e.g. ``qemu-aarch64``.
-    qemu: str
-    #: Interpreter named in the shebang of installed scripts.
-    shebang: str
-    #: Fail builds whose C extension failed and fell back to pure Python.
-    strict: bool
-    #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
-    path_prepend: List[str]
-    #: Why Rust builds cannot work here (one line), or "".
-    rust_missing: str
+    class Config(TypedDict, total=False):
+        """What ``crossenv.json`` holds (see ``crossenv.builder``)."""
+
+        prefix: str
+        sys_platform: str
+        sysname: str
+        machine: str
+        platform: str
+        multiarch: str
+        pointer_bits: int
+        sysconfigdata_names: List[str]
+        platform_tags: List[str]
+        config_overrides: Dict[str, str]
+        build_site: str
+        hidden: List[str]
+        environ: List[List[str]]
+        #: Platform tag for built wheels (the first ``--manylinux``), or "".
+        wheel_tag: str
+        #: The meson cross file that meson-python builds use.
+        meson_cross_file: str
+        #: Variables crossenv sets for cross builds, unless already set:
+        #: ``[name, value]``.  Build-side processes drop them again.
+        defaults: List[List[str]]
+        #: Build layer's interpreter, major.minor, and a cache folder for Host files.
+        build_python: str
+        python_version: str
+        cache_dir: str
+        #: What every binary built for the Host must be: machine, bits, big_endian.
+        elf: Dict[str, Any]
+        ext_suffix: str
+        #: qemu-user's program for the Host, e.g. ``qemu-aarch64``.
+        qemu: str
+        #: Interpreter named in the shebang of installed scripts.
+        shebang: str
+        #: Fail builds whose C extension failed and fell back to pure Python.
+        strict: bool
+        #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
+        path_prepend: List[str]
+        #: Why Rust builds cannot work here (one line), or "".
+        rust_missing: str
+
+else:
+    Config = dict
 
 
 def load(prefix: str) -> Config:

@@ -6,51 +6,53 @@ packaging are patched only if and when a program imports them.
 
 from __future__ import annotations
 
-import importlib.abc
+import importlib
 import importlib.machinery
-import importlib.util
 import sys
 import types
-from typing import Callable, Dict, Optional, Sequence
 
-from . import (
-    fallback,
-    patch_build,
-    patch_install,
-    patch_mesonpy,
-    patch_numpy,
-    patch_pip,
-    patch_platform,
-    patch_rust,
-    patch_sysconfig,
-    patch_tags,
-    patch_wheel,
-)
-from .config import Config
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
+    from typing import Callable, Dict, Optional, Sequence, Tuple
 
-Patch = Callable[[types.ModuleType, Config], None]
+    from .config import Config
 
-#: Which function patches which module.
-PATCHES: Dict[str, Patch] = {
-    "platform": patch_platform.apply,
-    "sysconfig": patch_sysconfig.apply,
-    "packaging.tags": patch_tags.apply,
-    "pip._vendor.packaging.tags": patch_tags.apply,
-    "pip._internal.build_env": patch_pip.apply,
-    "setuptools.command.bdist_wheel": patch_wheel.apply,
-    "wheel.bdist_wheel": patch_wheel.apply,
-    "mesonpy": patch_mesonpy.apply,
-    "build.env": patch_build.apply,
-    "numpy": patch_numpy.apply,
-    "pip._internal.operations.install.wheel": patch_install.apply,
-    "pip._internal.wheel_builder": patch_install.apply_builder,
-    "setuptools.command.build_ext": fallback.apply,
-    "maturin": patch_rust.apply,
-    "setuptools_rust": patch_rust.apply,
+    Patch = Callable[[types.ModuleType, Config], None]
+
+#: Which module is patched by which function: (runtime module, function).
+#: The runtime module is imported only when its target is.
+PATCHES: Dict[str, Tuple[str, str]] = {
+    "platform": ("patch_platform", "apply"),
+    "sysconfig": ("patch_sysconfig", "apply"),
+    "packaging.tags": ("patch_tags", "apply"),
+    "pip._vendor.packaging.tags": ("patch_tags", "apply"),
+    "pip._internal.build_env": ("patch_pip", "apply"),
+    "setuptools.command.bdist_wheel": ("patch_wheel", "apply"),
+    "wheel.bdist_wheel": ("patch_wheel", "apply"),
+    "mesonpy": ("patch_mesonpy", "apply"),
+    "build.env": ("patch_build", "apply"),
+    "numpy": ("patch_numpy", "apply"),
+    "pip._internal.operations.install.wheel": ("patch_install", "apply"),
+    "pip._internal.wheel_builder": ("patch_install", "apply_builder"),
+    "setuptools.command.build_ext": ("fallback", "apply"),
+    "maturin": ("patch_rust", "apply"),
+    "setuptools_rust": ("patch_rust", "apply"),
 }
 
 
-class _SysconfigdataLoader(importlib.abc.Loader):
+def patch_for(target: str, patches: Dict[str, Tuple[str, str]]) -> Optional[Patch]:
+    """The function that patches module ``target``, importing it now."""
+    entry = patches.get(target)
+    if entry is None:
+        return None
+    # Found through this package's __path__, so it works even after pip's
+    # build isolation has taken site-packages off sys.path.
+    module = importlib.import_module(f"{__package__}.{entry[0]}")
+    patch: Patch = getattr(module, entry[1])
+    return patch
+
+
+class _SysconfigdataLoader:
     """Create the Host's ``_sysconfigdata_*`` module from JSON data."""
 
     def __init__(self, cfg: Config) -> None:
@@ -60,13 +62,15 @@ class _SysconfigdataLoader(importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.build_time_vars = patch_sysconfig.host_vars(self._cfg)  # type: ignore[attr-defined]
+        from .patch_sysconfig import host_vars
+
+        module.build_time_vars = host_vars(self._cfg)  # type: ignore[attr-defined]
 
 
-class PatchingFinder(importlib.abc.MetaPathFinder):
+class PatchingFinder:
     """Find modules with the other finders, then patch them after they run."""
 
-    def __init__(self, cfg: Config, patches: Dict[str, Patch]) -> None:
+    def __init__(self, cfg: Config, patches: Dict[str, Tuple[str, str]]) -> None:
         self._cfg = cfg
         self._patches = patches
         self._busy: set[str] = set()
@@ -78,15 +82,19 @@ class PatchingFinder(importlib.abc.MetaPathFinder):
         target: Optional[types.ModuleType] = None,
     ) -> Optional[importlib.machinery.ModuleSpec]:
         if fullname in self._cfg["sysconfigdata_names"]:
-            return importlib.util.spec_from_loader(fullname, _SysconfigdataLoader(self._cfg))
-        patch = self._patches.get(fullname)
-        if patch is None or fullname in self._busy:
+            data_loader = _SysconfigdataLoader(self._cfg)
+            return importlib.machinery.ModuleSpec(fullname, data_loader)  # type: ignore[arg-type]
+        if fullname not in self._patches or fullname in self._busy:
             return None
+        from importlib.util import find_spec
+
         self._busy.add(fullname)
         try:
-            spec = importlib.util.find_spec(fullname)
+            spec = find_spec(fullname)
+            patch = patch_for(fullname, self._patches)
         finally:
             self._busy.discard(fullname)
+        assert patch is not None
         loader = spec.loader if spec is not None else None
         if spec is None or loader is None or isinstance(loader, type):
             return spec
@@ -103,8 +111,9 @@ class PatchingFinder(importlib.abc.MetaPathFinder):
 
 def install(cfg: Config) -> None:
     """Patch what is already imported; hook the rest for when it is."""
-    for name, patch in PATCHES.items():
+    for name in PATCHES:
         module = sys.modules.get(name)
-        if module is not None:
+        patch = patch_for(name, PATCHES) if module is not None else None
+        if module is not None and patch is not None:
             patch(module, cfg)
     sys.meta_path.insert(0, PatchingFinder(cfg, PATCHES))

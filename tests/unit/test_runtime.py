@@ -115,25 +115,25 @@ def finders() -> Iterator[None]:
 def test_patching_finder_patches_on_first_import(tmp_path: Path, finders: None) -> None:
     cfg = make_config(tmp_path)
     (tmp_path / "victim_mod.py").write_text("VALUE = 1\n")
-    seen = []
-
-    def patch(module: types.ModuleType, cfg_: Config) -> None:
-        seen.append(cfg_["machine"])
-        module.VALUE = 2  # type: ignore[attr-defined]
-
-    sys.meta_path.insert(0, hooks.PatchingFinder(cfg, {"victim_mod": patch}))
+    finder = hooks.PatchingFinder(cfg, {"victim_mod": ("patch_tags", "apply")})
+    sys.meta_path.insert(0, finder)
     sys.path.insert(0, str(tmp_path))
     try:
         import victim_mod  # type: ignore[import-not-found]
 
-        assert victim_mod.VALUE == 2
-        assert seen == ["aarch64"]
+        assert victim_mod.VALUE == 1
+        assert list(victim_mod.platform_tags()) == cfg["platform_tags"]
         data = importlib.import_module("_sysconfigdata__linux_aarch64-linux-gnu")
         assert data.build_time_vars["SOABI"] == "cpython-311-aarch64-linux-gnu"
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("victim_mod", None)
         sys.modules.pop("_sysconfigdata__linux_aarch64-linux-gnu", None)
+
+
+def test_every_patch_names_a_real_function() -> None:
+    for target in hooks.PATCHES:
+        assert callable(hooks.patch_for(target, hooks.PATCHES)), target
 
 
 def test_build_side_finder(tmp_path: Path, finders: None) -> None:
