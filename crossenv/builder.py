@@ -186,8 +186,6 @@ class CrossEnvBuilder:
         data = layout.runtime_config(
             context.env_dir, context.host, context.target, context.settings
         )
-        if not self.with_cross_pip:
-            data["hidden"] = sorted(set(data["hidden"]) | {"pip"})
         host_vars = layout.host_vars(context.host, context.toolchain, context.settings)
         (context.cross_dir / runtime_config.VARS_FILE).write_text(
             runtime_config.dump(host_vars), encoding="utf-8"

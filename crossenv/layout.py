@@ -15,9 +15,6 @@ from .sysconfigdata import ConfigVars, text_var
 from .target import Target
 from .toolchain import Toolchain
 
-#: Modules Cross-python must not take from the Build side when asked to.
-_NO_CROSS_PIP = ["pip"]
-
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -152,7 +149,8 @@ def runtime_config(
         "build_python": str(env_dir / "build" / "bin" / "python"),
         "python_version": host.version,
         "cache_dir": str(env_dir / "cross" / "crossenv-cache"),
-        "hidden": _NO_CROSS_PIP if settings.without_cross_pip else [],
+        # Build-side modules Cross-python must not import (--without-cross-pip).
+        "hidden": ["pip"] if settings.without_cross_pip else [],
         "environ": [[item.name, item.operator, item.value] for item in settings.environ],
     }
 
