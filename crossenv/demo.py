@@ -22,6 +22,7 @@ from typing import List, Optional
 
 from . import sysroot
 from .__main__ import main as crossenv_main
+from ._runtime import elf
 from .builder import is_crossenv
 from .errors import CreationError, CrossenvError, ToolchainError, VersionMismatchError
 from .target import ELF_MACHINES
@@ -50,11 +51,6 @@ def ensure_tools() -> None:
     for step in (["apt-get", "update", "-qq"], [*command, "-qq"]):
         if subprocess.run(step, check=False).returncode != 0:
             raise ToolchainError(f"{' '.join(step)} failed")
-
-
-def elf_machine(path: Path) -> int:
-    header = path.read_bytes()[:20]
-    return int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
 
 
 def run(workdir: Path) -> None:
@@ -89,7 +85,8 @@ def run(workdir: Path) -> None:
         raise CreationError(f"pip install {PACKAGE} failed")
     site = env_dir / "cross" / "lib" / f"python{version}" / "site-packages"
     built = sorted(site.glob(f"{PACKAGE}/*.so"))
-    if not built or any(elf_machine(path) != ELF_MACHINES["aarch64"] for path in built):
+    infos = [elf.read_file(path) for path in built]
+    if not built or any(info is None or info.machine != ELF_MACHINES["aarch64"] for info in infos):
         raise CreationError(f"no aarch64 extension module was built: {built}")
     say(f"built {built[0].name} (ELF machine aarch64)")
     code_on_target = (

@@ -15,8 +15,7 @@ import sys
 from . import config, hooks, patch_os, patch_sys
 from .buildside import BuildSideFinder
 
-#: When set to ``1``, Cross-python behaves as the plain Build-python it is.
-BUILD_SIDE = "CROSSENV_BUILD_SIDE"
+BUILD_SIDE = config.BUILD_SIDE
 
 #: Build tools that must see the Build machine even when they are scripts of
 #: Cross-python (meson detects the *build* machine with ``platform``; the

@@ -12,6 +12,8 @@ if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
 #: File names, relative to Cross-python's ``sys.prefix``.
 CONFIG_FILE = "crossenv.json"
 VARS_FILE = "crossenv-sysconfigdata.json"
+#: When set to ``1``, Cross-python behaves as the plain Build-python it is.
+BUILD_SIDE = "CROSSENV_BUILD_SIDE"
 #: Set in the environment once ``--env`` assignments were applied.
 ENV_APPLIED = "CROSSENV_ENV_APPLIED"
 

@@ -14,9 +14,7 @@ import os
 import types
 from typing import Any, Callable
 
-from .config import Config
-
-BUILD_SIDE = "CROSSENV_BUILD_SIDE"
+from .config import BUILD_SIDE, Config
 
 
 def build_side(function: Callable[..., Any]) -> Callable[..., Any]:
