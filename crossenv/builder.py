@@ -13,7 +13,7 @@ import venv
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
-from . import __version__, crossfiles, folders, launchers, layout, rust
+from . import __version__, crossfiles, folders, launchers, layout, rust, seed
 from ._runtime import config as runtime_config
 from .errors import CreationError, EnvDirError, Interrupted
 from .host import HostPython
@@ -143,19 +143,7 @@ class CrossEnvBuilder:
         except (OSError, subprocess.CalledProcessError) as exc:
             raise CreationError(f"cannot create virtual environment {path}: {exc}") from None
         if with_pip:
-            self._ensurepip(path)
-
-    def _ensurepip(self, path: Path) -> None:
-        python = path / "bin" / "python"
-        done = subprocess.run(
-            [str(python), "-Im", "ensurepip", "--upgrade", "--default-pip"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise CreationError(f"installing pip into {path} failed: {last}")
+            seed.seed(path)
 
     def setup_build(self, context: Context) -> None:
         """Create ``build/``: a plain venv of Build-python for build tools."""
@@ -166,7 +154,7 @@ class CrossEnvBuilder:
         """Create ``cross/``: a venv that the runtime turns into Cross-python.
 
         Cross-python shares the Build layer's pip (found through the Build-side
-        finder) instead of running ensurepip a second time.
+        finder) instead of getting a copy of its own.
         """
         self.log(f"creating Cross-python layer {context.cross_dir}")
         own_pip = self.with_cross_pip and not self.with_pip

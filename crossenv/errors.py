@@ -50,7 +50,7 @@ class SysrootError(CrossenvError):
 
 
 class CreationError(CrossenvError):
-    """A step of creating the environment failed (e.g. ensurepip)."""
+    """A step of creating the environment failed (e.g. installing pip)."""
 
     exit_code = 8
 

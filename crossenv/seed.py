@@ -1,0 +1,174 @@
+"""Seed a layer with the pip (and setuptools) that Build-python's ensurepip bundles.
+
+Running ``ensurepip`` starts pip, which resolves, unpacks and byte-compiles
+its own wheel: seconds per layer.  The same wheels are installed once, with
+pypa/installer, into a per-user cache; every new layer gets hard links to
+that read-only tree (a copy across file systems), ``.pyc`` files included,
+and console scripts written by pypa/installer for its own interpreter.  When
+Build-python bundles no wheels (some distributions strip them) the layer
+falls back to ``python -m ensurepip``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, Optional
+
+from .errors import CreationError
+
+#: The interpreter named in the cached console scripts (each layer writes its own).
+PLACEHOLDER = "/__crossenv_seed__/bin/python"
+
+
+def bundled_wheels() -> List[Path]:
+    """The wheels ``ensurepip`` would install, newest last; empty if none."""
+    try:
+        import ensurepip
+    except ImportError:
+        return []
+    here = Path(ensurepip.__file__).parent
+    folders = [getattr(ensurepip, "_WHEEL_PKG_DIR", None), here / "_bundled"]
+    for folder in folders:
+        if folder and Path(folder).is_dir():
+            wheels = sorted(Path(folder).glob("*.whl"))
+            if any(wheel.name.startswith("pip-") for wheel in wheels):
+                return wheels
+    return []
+
+
+def cache_root() -> Path:
+    """Where seeded trees are kept: ``$CROSSENV_CACHE_DIR`` or the XDG cache."""
+    explicit = os.environ.get("CROSSENV_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "crossenv"
+
+
+def _key(wheels: List[Path]) -> str:
+    names = "\n".join(wheel.name for wheel in wheels)
+    digest = hashlib.sha256(f"{sys.version}\n{names}".encode()).hexdigest()[:16]
+    return f"seed-{sys.implementation.cache_tag}-{digest}"
+
+
+def _site(root: Path) -> Path:
+    return root / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+
+
+def _install(wheels: List[Path], root: Path) -> None:
+    """Install ``wheels`` into the venv-shaped tree ``root`` with pypa/installer."""
+    from installer import install
+    from installer.destinations import SchemeDictionaryDestination
+    from installer.sources import WheelFile
+
+    site = str(_site(root))
+    scheme = {"purelib": site, "platlib": site, "scripts": str(root / "bin")}
+    scheme.update(headers=str(root / "include"), data=str(root))
+    destination = SchemeDictionaryDestination(
+        scheme,
+        interpreter=PLACEHOLDER,
+        script_kind="posix",
+        bytecode_optimization_levels=(0,),
+    )
+    for wheel in wheels:
+        with WheelFile.open(wheel) as source:
+            install(source, destination, {"INSTALLER": b"crossenv\n"})
+
+
+def _cached(wheels: List[Path]) -> Optional[Path]:
+    """The cached tree for ``wheels``, made now if missing; None if unwritable."""
+    root = cache_root()
+    final = root / _key(wheels)
+    if _site(final).is_dir():
+        return final
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".seed-", dir=root))
+    except OSError:
+        return None
+    try:
+        _install(wheels, work)
+        _freeze(_site(work))
+        os.rename(work, final)
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+        # Another process may have filled the same entry meanwhile.
+        return final if _site(final).is_dir() else None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return final
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard-link a cached file (it is read-only); copy it across file systems.
+
+    A copy keeps the modification time, so the cached ``.pyc`` files stay valid.
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+        stat = os.stat(source)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _freeze(root: Path) -> None:
+    """Make the files of a cached tree read-only: layers share them as hard links."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o444)
+
+
+def _write_scripts(layer: Path) -> None:
+    """Write the seeded distributions' console scripts for the layer's python."""
+    from installer.scripts import Script
+    from installer.utils import parse_entrypoints
+
+    python = str(layer / "bin" / "python")
+    for entry_points in sorted(_site(layer).glob("*.dist-info/entry_points.txt")):
+        for name, module, attr, section in parse_entrypoints(entry_points.read_text("utf-8")):
+            filename, data = Script(name, module, attr, section).generate(python, "posix")
+            target = layer / "bin" / filename
+            target.write_bytes(data)
+            os.chmod(target, 0o755)
+
+
+def _copy(tree: Path, layer: Path) -> None:
+    """Give the venv ``layer`` the seeded ``tree``'s packages and scripts."""
+    shutil.copytree(_site(tree), _site(layer), copy_function=_link_or_copy, dirs_exist_ok=True)
+    _write_scripts(layer)
+
+
+def seed(layer: Path) -> None:
+    """Give the venv ``layer`` the pip ensurepip would give it."""
+    wheels = bundled_wheels()
+    if not wheels:
+        _ensurepip(layer)
+        return
+    tree = _cached(wheels)
+    if tree is not None:
+        _copy(tree, layer)
+        return
+    # No usable cache: install into a scratch tree inside the layer.
+    with tempfile.TemporaryDirectory(prefix=".seed-", dir=layer) as work:
+        _install(wheels, Path(work))
+        _copy(Path(work), layer)
+
+
+def _ensurepip(layer: Path) -> None:
+    done = subprocess.run(
+        [str(layer / "bin" / "python"), "-Im", "ensurepip", "--upgrade", "--default-pip"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise CreationError(f"installing pip into {layer} failed: {last}")
