@@ -1,4 +1,4 @@
-"""Write ``ENV_DIR/bin``: the launchers and ``activate``, every path quoted."""
+"""Write ``ENV_DIR/bin``: the launchers and the ``activate`` scripts, every path quoted."""
 
 from __future__ import annotations
 
@@ -46,6 +46,67 @@ def render_activate(env_dir: Path) -> str:
     return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
 
 
+def fish_quote(value: str) -> str:
+    """Quote ``value`` as one fish word, keeping it literal when fish allows.
+
+    A literal path can be rewritten in place when the environment is moved:
+    single quotes unless it has ``'`` or ``\\``; else double quotes unless it
+    has ``\\``, ``"`` or ``$``; else single quotes with ``\\`` and ``'`` escaped.
+    """
+    if "'" not in value and "\\" not in value:
+        return f"'{value}'"
+    if not any(char in value for char in '"$\\'):
+        return f'"{value}"'
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+#: Characters csh cannot take literally in any quotes: ``!`` starts a history
+#: substitution even in single quotes (``\!`` would not be the path's own
+#: bytes, so the path could not be rewritten when the environment is moved),
+#: and a newline ends the command.
+CSH_UNQUOTABLE = "!\n"
+
+
+def csh_quote(value: str) -> Optional[str]:
+    """Quote ``value`` as one csh word; ``None`` if csh cannot take it.
+
+    Single quotes unless it has ``'``; else double quotes unless it also has
+    ``"``, ``$`` or a backquote; else single-quoted runs joined by ``"'"``.
+    The first two forms keep ``value`` literal in the file.
+    """
+    if any(char in value for char in CSH_UNQUOTABLE):
+        return None
+    if "'" not in value:
+        return f"'{value}'"
+    if not any(char in value for char in '"$`'):
+        return f'"{value}"'
+    return "'" + value.replace("'", "'\"'\"'") + "'"
+
+
+def render_activate_fish(env_dir: Path) -> str:
+    """The text of ``bin/activate.fish`` for ``env_dir``."""
+    return _template("activate.fish").replace("__CROSSENV_DIR__", fish_quote(str(env_dir)))
+
+
+def render_activate_csh(env_dir: Path) -> str:
+    """The text of ``bin/activate.csh`` for ``env_dir``.
+
+    When csh cannot quote the path (see ``CSH_UNQUOTABLE``), the file only
+    says so: sourcing it prints an error and stops with status 1.
+    """
+    quoted = csh_quote(str(env_dir))
+    if quoted is None:  # no "!" in this text: csh would take it for history
+        return (
+            "# crossenv could not write activate.csh: the path of this environment\n"
+            "# has an exclamation mark or a newline, which csh cannot quote.\n"
+            "echo 'crossenv: activate.csh is unavailable here: the path of this environment "
+            "has an exclamation mark or a newline; source bin/activate from sh, bash or "
+            "zsh, or bin/activate.fish from fish' > /dev/stderr\n"
+            "exit 1\n"
+        )
+    return _template("activate.csh").replace("__CROSSENV_DIR__", quoted)
+
+
 def _always_quoted(value: str) -> str:
     """Single-quote ``value`` even when it has no special characters."""
     return "'" + value.replace("'", "'\"'\"'") + "'"
@@ -65,7 +126,7 @@ def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> st
 
 
 def write(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = None) -> None:
-    """Create ``env_dir/bin`` with every launcher and ``activate``.
+    """Create ``env_dir/bin`` with every launcher and the ``activate`` scripts.
 
     ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
     for ``bin/cross-run``.
@@ -77,6 +138,8 @@ def write(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = Non
         path.write_text(render_launcher(name, command), encoding="utf-8")
         os.chmod(path, 0o755)
     (bindir / "activate").write_text(render_activate(env_dir), encoding="utf-8")
+    (bindir / "activate.fish").write_text(render_activate_fish(env_dir), encoding="utf-8")
+    (bindir / "activate.csh").write_text(render_activate_csh(env_dir), encoding="utf-8")
     if cross_run is not None:
         (bindir / "cross-run").write_text(render_cross_run(**cross_run), encoding="utf-8")
         os.chmod(bindir / "cross-run", 0o755)

@@ -9,6 +9,8 @@ for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
             qemu-aarch64:qemu-user \
             shellcheck:shellcheck \
             zsh:zsh \
+            fish:fish \
+            tcsh:tcsh \
             /usr/bin/rustc:rustc \
             /usr/bin/cargo:cargo \
             /usr/share/cargo/registry/pyo3-0.17.3:librust-pyo3-dev \

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Dict
+
 import pytest
 
-from .conftest import Setup, identity_script, load
+from .conftest import Setup, identity_script, load, require
 
 pytestmark = pytest.mark.integration
 
@@ -13,6 +17,8 @@ def test_layout(setup: Setup) -> None:
     names = {path.name for path in setup.bin.iterdir()}
     expected = {
         "activate",
+        "activate.fish",
+        "activate.csh",
         "python",
         "cross-python",
         "pip",
@@ -51,6 +57,47 @@ def test_activate_from_path_with_space(setup: Setup) -> None:
     assert out[0] == "linux-aarch64"
     assert out[1] == str(setup.bin / "build-pip")
     assert out[-1] == "deactivated"
+
+
+def shell_env() -> Dict[str, str]:
+    env = dict(os.environ)
+    env.pop("VIRTUAL_ENV_DISABLE_PROMPT", None)
+    return env
+
+
+def test_activate_fish_from_path_with_space(setup: Setup) -> None:
+    require("fish", "fish")
+    script = (
+        "function fish_prompt; echo -n '$ '; end; string join : $PATH; "
+        "source ./activate.fish; and python -c 'import sysconfig; "
+        "print(sysconfig.get_platform())'; and command -v build-pip; and fish_prompt; and echo; "
+        "and deactivate; and string join : $PATH; and set -q VIRTUAL_ENV; or echo unset; "
+        "command -v build-pip; or echo deactivated"
+    )
+    out = setup.run(["fish", "-c", script], cwd=setup.bin, env=shell_env()).stdout.splitlines()
+    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(cross) $ "]
+    assert out[4:] == [out[0], "unset", "deactivated"]
+
+
+def test_activate_tcsh_from_path_with_space(setup: Setup, tmp_path: Path) -> None:
+    require("tcsh", "tcsh")
+    driver = tmp_path / "driver.csh"
+    driver.write_text(
+        'set prompt = "% "\n'
+        "printenv PATH\n"
+        "source ./activate.csh\n"
+        "python -c 'import sysconfig; print(sysconfig.get_platform())'\n"
+        "which build-pip\n"
+        'echo "$prompt"\n'
+        "deactivate\n"
+        "printenv PATH\n"
+        "if ($?VIRTUAL_ENV == 0) echo unset\n"
+        "which build-pip >& /dev/null || echo deactivated\n",
+        encoding="utf-8",
+    )
+    out = setup.run(["tcsh", "-f", driver], cwd=setup.bin, env=shell_env()).stdout.splitlines()
+    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(cross) % "]
+    assert out[4:] == [out[0], "unset", "deactivated"]
 
 
 def test_build_python_is_plain(setup: Setup) -> None:

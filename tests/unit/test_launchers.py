@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import ast
+import fnmatch
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import List, Optional
 
 import pytest
 
-from crossenv import launchers
+from crossenv import builder, launchers
 
 
 def test_commands_cover_the_documented_names() -> None:
@@ -74,6 +78,227 @@ def test_rendered_files_pass_shellcheck(tmp_path: Path) -> None:
     }
     launchers.write(env, "3.13", run)
     assert (env / "bin" / "cross-run").exists()
-    files = [str(path) for path in (env / "bin").iterdir()]
+    files = [str(path) for path in (env / "bin").iterdir() if path.suffix not in (".fish", ".csh")]
     done = subprocess.run(["shellcheck", "-s", "sh", *files], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
+
+
+TEMPLATES = Path(launchers.__file__).parent / "templates"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def test_every_template_is_shipped() -> None:
+    text = PYPROJECT.read_text(encoding="utf-8")
+    line = re.search(r"^\[tool\.setuptools\.package-data\]\ncrossenv = (\[.*\])$", text, re.M)
+    assert line is not None
+    patterns: List[str] = ast.literal_eval(line.group(1))
+    names = sorted(path.name for path in TEMPLATES.iterdir())
+    assert names == ["activate.csh", "activate.fish", "activate.sh", "cross-run.sh", "launcher.sh"]
+    for name in names:
+        assert any(fnmatch.fnmatch(f"templates/{name}", pattern) for pattern in patterns), name
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("/tmp/crôss env", "'/tmp/crôss env'"),
+        ("/tmp/crôss env/it's", '"/tmp/crôss env/it\'s"'),
+        ("/a\\b", "'/a\\\\b'"),
+        ("/a'b$c", "'/a\\'b$c'"),
+        ('/a\\b"c', "'/a\\\\b\"c'"),
+        ("/a!b\nc", "'/a!b\nc'"),
+    ],
+)
+def test_fish_quote(value: str, quoted: str) -> None:
+    assert launchers.fish_quote(value) == quoted
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("/tmp/crôss env", "'/tmp/crôss env'"),
+        ("/tmp/crôss env/it's", '"/tmp/crôss env/it\'s"'),
+        ("/a\\b'c", '"/a\\b\'c"'),
+        ("/a'b$c", "'/a'\"'\"'b$c'"),
+        ("/a`b`'c", "'/a`b`'\"'\"'c'"),
+        ("/a!b", None),
+        ("/a\nb", None),
+    ],
+)
+def test_csh_quote(value: str, quoted: Optional[str]) -> None:
+    assert launchers.csh_quote(value) == quoted
+
+
+def shell_program(shell: str) -> str:
+    found = shutil.which(shell)
+    if found is None:
+        pytest.fail(f"{shell} is not installed")  # prepare.sh installs the shells we test
+    return found
+
+
+def source_and_print(shell: str, script: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Source ``script`` with ``shell`` (from its folder, by name); print CROSSENV_DIR.
+
+    No locale is set, as in a bare environment; the path of the environment
+    comes only from the file.
+    """
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"}
+    if shell == "fish":
+        source = f"source ./{script.name}; and printenv CROSSENV_DIR"
+        command = [shell_program("fish"), "-c", source]
+    else:
+        driver = tmp_path / "driver.csh"
+        driver.write_text(f"source ./{script.name}\nprintenv CROSSENV_DIR\n", encoding="utf-8")
+        command = [shell_program(shell), "-f", str(driver)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=script.parent)
+
+
+AWKWARD = [
+    "crôss env/it's",
+    "a'b\"c$d`e\\f",
+    "$HOME *?[x] {a,b} ~x;&|<>()#%",
+    "back\\slash'quote",
+]
+
+
+@pytest.mark.parametrize("name", [*AWKWARD, "bang!", "new\nline"])
+def test_fish_sees_the_exact_path(tmp_path: Path, name: str) -> None:
+    env = tmp_path / name
+    script = tmp_path / "activate.fish"
+    script.write_text(launchers.render_activate_fish(env), encoding="utf-8")
+    done = source_and_print("fish", script, tmp_path)
+    assert (done.stdout, done.stderr) == (f"{env}\n", "")
+
+
+@pytest.mark.parametrize("name", AWKWARD)
+def test_tcsh_sees_the_exact_path(tmp_path: Path, name: str) -> None:
+    env = tmp_path / name
+    script = tmp_path / "activate.csh"
+    script.write_text(launchers.render_activate_csh(env), encoding="utf-8")
+    done = source_and_print("tcsh", script, tmp_path)
+    assert (done.stdout, done.stderr) == (f"{env}\n", "")
+
+
+@pytest.mark.parametrize("name", ["bang!", "new\nline"])
+def test_tcsh_refuses_a_path_it_cannot_quote(tmp_path: Path, name: str) -> None:
+    env = tmp_path / name
+    launchers.write(env, "3.11")
+    text = (env / "bin" / "activate.csh").read_text(encoding="utf-8")
+    assert "!" not in text  # csh would expand it even in a comment
+    driver = tmp_path / "driver.csh"
+    driver.write_text(
+        'source ./activate.csh\necho "status $status"\nprintenv PATH\n', encoding="utf-8"
+    )
+    done = subprocess.run(
+        [shell_program("tcsh"), "-f", str(driver)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=env / "bin",
+    )
+    assert done.stdout.splitlines() == ["status 1", "/usr/bin:/bin"]
+    assert done.stderr.startswith("crossenv: activate.csh is unavailable here")
+
+
+@pytest.mark.parametrize("shell", ["fish", "tcsh"])
+@pytest.mark.parametrize("name", ["crôss env", "crôss env/it's"])
+def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str, name: str) -> None:
+    # Environments are built in a sibling folder and their bin/* rewritten on the move.
+    final = tmp_path / name
+    staging = final.parent / f".{final.name}.new-x1_y" / "env"
+    launchers.write(staging, "3.11")
+    builder.relocate(staging, str(staging), str(final))
+    suffix = "fish" if shell == "fish" else "csh"
+    done = source_and_print(shell, staging / "bin" / f"activate.{suffix}", tmp_path)
+    assert (done.stdout, done.stderr) == (f"{final}\n", "")
+
+
+@pytest.mark.parametrize(("disable", "mark"), [(None, "(cross) "), ("1", "")])
+def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
+    env = tmp_path / "with space é" / "it's"
+    launchers.write(env, "3.11")
+    script = (
+        'function fish_prompt; echo -n "status $status> "; end; '
+        "string join : $PATH; source ./activate.fish; source ./activate.fish; "
+        "echo $VIRTUAL_ENV; string join : $PATH; false; fish_prompt; echo; "
+        "deactivate; string join : $PATH; true; fish_prompt; echo; "
+        "set -q VIRTUAL_ENV CROSSENV_DIR; or echo gone; "
+        "functions -q deactivate _crossenv_status _crossenv_old_fish_prompt; or echo undone"
+    )
+    environ = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"}
+    if disable is not None:
+        environ["VIRTUAL_ENV_DISABLE_PROMPT"] = disable
+    out = subprocess.run(
+        [shell_program("fish"), "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environ,
+        cwd=env / "bin",
+    ).stdout
+    assert out.splitlines() == [
+        "/usr/bin:/bin",
+        f"{env}/cross",
+        # Sourced twice: the first activation is undone, not stacked.
+        f"{env}/bin:{env}/build/bin:{env}/cross/bin:/usr/bin:/bin",
+        f"{mark}status 1> ",
+        "/usr/bin:/bin",
+        "status 0> ",
+        "gone",
+        "undone",
+    ]
+
+
+@pytest.mark.parametrize(("disable", "mark"), [(None, "(cross) "), ("1", "")])
+def test_tcsh_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
+    env = tmp_path / "with space é" / "it's"
+    launchers.write(env, "3.11")
+    driver = tmp_path / "driver.csh"
+    driver.write_text(
+        'set prompt = "%m> "\n'
+        "source ./activate.csh\n"
+        "source ./activate.csh\n"
+        "printenv VIRTUAL_ENV\n"
+        "printenv PATH\n"
+        'echo "[$prompt]"\n'
+        "deactivate\n"
+        "printenv PATH\n"
+        'echo "[$prompt]"\n'
+        "if ($?VIRTUAL_ENV == 0 && $?CROSSENV_DIR == 0) echo gone\n"
+        "alias deactivate\n"
+        "echo end\n",
+        encoding="utf-8",
+    )
+    environ = {"PATH": "/usr/bin:/bin"}
+    if disable is not None:
+        environ["VIRTUAL_ENV_DISABLE_PROMPT"] = disable
+    out = subprocess.run(
+        [shell_program("tcsh"), "-f", str(driver)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environ,
+        cwd=env / "bin",
+    ).stdout
+    assert out.splitlines() == [
+        f"{env}/cross",
+        f"{env}/bin:{env}/build/bin:{env}/cross/bin:/usr/bin:/bin",
+        f"[{mark}%m> ]",
+        "/usr/bin:/bin",
+        "[%m> ]",
+        "gone",
+        "end",
+    ]
+
+
+@pytest.mark.parametrize(("shell", "check"), [("fish", "--no-execute"), ("tcsh", "-nf")])
+def test_rendered_activate_parses(tmp_path: Path, shell: str, check: str) -> None:
+    env = tmp_path / "it's é"
+    launchers.write(env, "3.11")
+    suffix = "fish" if shell == "fish" else "csh"
+    done = subprocess.run(
+        [shell_program(shell), check, str(env / "bin" / f"activate.{suffix}")],
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
