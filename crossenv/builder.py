@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import dataclasses
 import json
 import os
@@ -102,6 +103,7 @@ class CrossEnvBuilder:
         try:
             self._build(staging, final if existed else None, borrowed)
             relocate(staging.env_dir, str(staging.env_dir), str(final))
+            runtime_config.freeze(str(staging.cross_dir))
             self._swap(staging.env_dir, final, existed)
         except BaseException as exc:
             for layer in borrowed:  # give kept layers back
@@ -168,6 +170,8 @@ class CrossEnvBuilder:
             shutil.rmtree(target)
         source = Path(__file__).parent / "_runtime"
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        # Compiled now: start-up must not depend on the folder being writable later.
+        compileall.compile_dir(str(target), quiet=1, workers=1)
         (site / f"{RUNTIME_PACKAGE}.pth").write_text(
             f"import {RUNTIME_PACKAGE}; {RUNTIME_PACKAGE}.activate()\n", encoding="utf-8"
         )

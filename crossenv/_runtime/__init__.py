@@ -7,8 +7,6 @@ generated code.  Setting ``CROSSENV_BUILD_SIDE=1`` in the environment turns it
 off, which is how build requirements get installed for the Build machine.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 

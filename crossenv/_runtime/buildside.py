@@ -8,21 +8,22 @@ site-packages has been taken off ``sys.path``), so those builds see only
 their declared requirements.
 """
 
-from __future__ import annotations
-
-import importlib.machinery
 import sys
-import types
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import importlib.machinery
+    import types
     from typing import Optional, Sequence
+
+#: Modules each interpreter looks for in its own site-packages only.
+_OWN = frozenset({"sitecustomize", "usercustomize"})
 
 
 class BuildSideFinder:
     """Find top-level modules in Build-python's site-packages."""
 
-    def __init__(self, build_site: str, cross_site: str, hidden: Sequence[str]) -> None:
+    def __init__(self, build_site: str, cross_site: str, hidden: "Sequence[str]") -> None:
         self.build_site = build_site
         self.cross_site = cross_site
         self.hidden = frozenset(hidden)
@@ -30,9 +31,13 @@ class BuildSideFinder:
     def find_spec(
         self,
         fullname: str,
-        path: Optional[Sequence[str]],
-        target: Optional[types.ModuleType] = None,
-    ) -> Optional[importlib.machinery.ModuleSpec]:
-        if path is not None or fullname in self.hidden or self.cross_site not in sys.path:
+        path: "Optional[Sequence[str]]",
+        target: "Optional[types.ModuleType]" = None,
+    ) -> "Optional[importlib.machinery.ModuleSpec]":
+        if path is not None or fullname in self.hidden or fullname in _OWN:
             return None
-        return importlib.machinery.PathFinder.find_spec(fullname, [self.build_site])
+        if self.cross_site not in sys.path:
+            return None
+        from importlib.machinery import PathFinder
+
+        return PathFinder.find_spec(fullname, [self.build_site])

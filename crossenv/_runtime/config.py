@@ -1,8 +1,13 @@
-"""The environment's configuration, read as JSON data."""
+"""The environment's configuration, read as data.
 
-from __future__ import annotations
+``crossenv.json`` is the record (readable, and rewritten as text when an
+environment is moved into place).  Beside each JSON file the builder writes a
+``marshal`` copy stamped with the JSON file's size and modification time;
+start-up reads that copy, so it never imports :mod:`json` (which brings in
+:mod:`re` and :mod:`enum`).  A missing or stale copy falls back to the JSON.
+"""
 
-import json
+import marshal
 import os
 
 TYPE_CHECKING = False
@@ -12,6 +17,8 @@ if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
 #: File names, relative to Cross-python's ``sys.prefix``.
 CONFIG_FILE = "crossenv.json"
 VARS_FILE = "crossenv-sysconfigdata.json"
+#: Suffix of the marshal copy of each JSON file.
+FROZEN = ".marshal"
 #: When set to ``1``, Cross-python behaves as the plain Build-python it is.
 BUILD_SIDE = "CROSSENV_BUILD_SIDE"
 #: Set in the environment once ``--env`` assignments were applied.
@@ -65,22 +72,52 @@ else:
     Config = dict
 
 
-def load(prefix: str) -> Config:
+def _stamp(path: str) -> "List[int]":
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def read(path: str) -> "Any":
+    """The data of the JSON file ``path``, from its marshal copy when that is current."""
+    try:
+        with open(path + FROZEN, "rb") as stream:
+            stamp, data = marshal.loads(stream.read())  # one read, not one per object
+        if stamp == _stamp(path):
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    import json
+
+    with open(path, encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+def freeze(prefix: str) -> None:
+    """Write the marshal copy of each configuration file under ``prefix``."""
+    import json
+
+    for name in (CONFIG_FILE, VARS_FILE):
+        path = os.path.join(prefix, name)
+        with open(path, encoding="utf-8") as stream:
+            data = json.load(stream)
+        with open(path + FROZEN, "wb") as stream:
+            marshal.dump([_stamp(path), data], stream)
+
+
+def load(prefix: str) -> "Config":
     """Read ``crossenv.json`` from the environment at ``prefix``."""
-    with open(os.path.join(prefix, CONFIG_FILE), encoding="utf-8") as stream:
-        data: Config = json.load(stream)
+    data: Config = read(os.path.join(prefix, CONFIG_FILE))
     data["prefix"] = prefix
     return data
 
 
-def load_vars(cfg: Config) -> Dict[str, Union[str, int]]:
+def load_vars(cfg: "Config") -> "Dict[str, Union[str, int]]":
     """Read the Host's build-time variables (only when sysconfig asks)."""
-    with open(os.path.join(cfg["prefix"], VARS_FILE), encoding="utf-8") as stream:
-        result: Dict[str, Union[str, int]] = json.load(stream)
+    result: Dict[str, Union[str, int]] = read(os.path.join(cfg["prefix"], VARS_FILE))
     return result
 
 
-def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
+def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     """Apply crossenv's defaults and the ``--env`` assignments, once per process tree.
 
     ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
@@ -103,7 +140,7 @@ def apply_environ(cfg: Config, environ: MutableMapping[str, str]) -> None:
     environ[ENV_APPLIED] = cfg["prefix"]
 
 
-def drop_defaults(cfg: Config, environ: MutableMapping[str, str]) -> None:
+def drop_defaults(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     """Remove crossenv's cross-build defaults (for Build-side processes)."""
     for name, value in cfg.get("defaults", []):
         if environ.get(name) == value:
@@ -116,7 +153,9 @@ def drop_defaults(cfg: Config, environ: MutableMapping[str, str]) -> None:
     environ.pop(ENV_APPLIED, None)
 
 
-def dump(data: Any) -> str:
+def dump(data: "Any") -> str:
     """Serialize configuration the way the builder writes it."""
+    import json
+
     # Raw UTF-8 (not \\u escapes), so paths can be found and rewritten as text.
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"

@@ -4,15 +4,12 @@ Nothing heavy is imported at start-up: ``platform``, ``sysconfig``, pip and
 packaging are patched only if and when a program imports them.
 """
 
-from __future__ import annotations
-
-import importlib
-import importlib.machinery
 import sys
-import types
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
+if TYPE_CHECKING:  # nothing but sys is imported at start-up
+    import importlib.machinery
+    import types
     from typing import Callable, Dict, Optional, Sequence, Tuple
 
     from .config import Config
@@ -21,7 +18,7 @@ if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
 
 #: Which module is patched by which function: (runtime module, function).
 #: The runtime module is imported only when its target is.
-PATCHES: Dict[str, Tuple[str, str]] = {
+PATCHES: "Dict[str, Tuple[str, str]]" = {
     "platform": ("patch_platform", "apply"),
     "sysconfig": ("patch_sysconfig", "apply"),
     "packaging.tags": ("patch_tags", "apply"),
@@ -40,14 +37,16 @@ PATCHES: Dict[str, Tuple[str, str]] = {
 }
 
 
-def patch_for(target: str, patches: Dict[str, Tuple[str, str]]) -> Optional[Patch]:
+def patch_for(target: str, patches: "Dict[str, Tuple[str, str]]") -> "Optional[Patch]":
     """The function that patches module ``target``, importing it now."""
     entry = patches.get(target)
     if entry is None:
         return None
     # Found through this package's __path__, so it works even after pip's
     # build isolation has taken site-packages off sys.path.
-    module = importlib.import_module(f"{__package__}.{entry[0]}")
+    from importlib import import_module
+
+    module = import_module(f"{__package__}.{entry[0]}")
     patch: Patch = getattr(module, entry[1])
     return patch
 
@@ -55,13 +54,13 @@ def patch_for(target: str, patches: Dict[str, Tuple[str, str]]) -> Optional[Patc
 class _SysconfigdataLoader:
     """Create the Host's ``_sysconfigdata_*`` module from JSON data."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: "Config") -> None:
         self._cfg = cfg
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+    def create_module(self, spec: "importlib.machinery.ModuleSpec") -> None:
         return None
 
-    def exec_module(self, module: types.ModuleType) -> None:
+    def exec_module(self, module: "types.ModuleType") -> None:
         from .patch_sysconfig import host_vars
 
         module.build_time_vars = host_vars(self._cfg)  # type: ignore[attr-defined]
@@ -70,7 +69,7 @@ class _SysconfigdataLoader:
 class PatchingFinder:
     """Find modules with the other finders, then patch them after they run."""
 
-    def __init__(self, cfg: Config, patches: Dict[str, Tuple[str, str]]) -> None:
+    def __init__(self, cfg: "Config", patches: "Dict[str, Tuple[str, str]]") -> None:
         self._cfg = cfg
         self._patches = patches
         self._busy: set[str] = set()
@@ -78,12 +77,14 @@ class PatchingFinder:
     def find_spec(
         self,
         fullname: str,
-        path: Optional[Sequence[str]],
-        target: Optional[types.ModuleType] = None,
-    ) -> Optional[importlib.machinery.ModuleSpec]:
+        path: "Optional[Sequence[str]]",
+        target: "Optional[types.ModuleType]" = None,
+    ) -> "Optional[importlib.machinery.ModuleSpec]":
         if fullname in self._cfg["sysconfigdata_names"]:
+            from importlib.machinery import ModuleSpec
+
             data_loader = _SysconfigdataLoader(self._cfg)
-            return importlib.machinery.ModuleSpec(fullname, data_loader)  # type: ignore[arg-type]
+            return ModuleSpec(fullname, data_loader)  # type: ignore[arg-type]
         if fullname not in self._patches or fullname in self._busy:
             return None
         from importlib.util import find_spec
@@ -101,7 +102,7 @@ class PatchingFinder:
         original = loader.exec_module
         cfg = self._cfg
 
-        def exec_module(module: types.ModuleType) -> None:
+        def exec_module(module: "types.ModuleType") -> None:
             original(module)
             patch(module, cfg)
 
@@ -109,7 +110,7 @@ class PatchingFinder:
         return spec
 
 
-def install(cfg: Config) -> None:
+def install(cfg: "Config") -> None:
     """Patch what is already imported; hook the rest for when it is."""
     for name in PATCHES:
         module = sys.modules.get(name)

@@ -1,17 +1,20 @@
 """Patch :func:`os.uname` so it reports the Host's system and machine."""
 
-from __future__ import annotations
-
 import os
-from typing import Callable
 
-from .config import Config
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
+    from .config import Config
 
 
-def host_uname(cfg: Config, real: Callable[[], os.uname_result]) -> Callable[[], os.uname_result]:
+def host_uname(
+    cfg: "Config", real: "Callable[[], os.uname_result]"
+) -> "Callable[[], os.uname_result]":
     """Wrap ``real`` so that ``sysname`` and ``machine`` are the Host's."""
 
-    def uname() -> os.uname_result:
+    def uname() -> "os.uname_result":
         result = real()
         return os.uname_result(
             (cfg["sysname"], result.nodename, result.release, result.version, cfg["machine"])
@@ -22,6 +25,6 @@ def host_uname(cfg: Config, real: Callable[[], os.uname_result]) -> Callable[[],
     return uname
 
 
-def apply(cfg: Config) -> None:
+def apply(cfg: "Config") -> None:
     """Replace :func:`os.uname`."""
     os.uname = host_uname(cfg, os.uname)

@@ -1,13 +1,13 @@
 """Patch :mod:`sys` so it names the Host's platform."""
 
-from __future__ import annotations
-
 import sys
 
-from .config import Config
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .config import Config
 
 
-def apply(cfg: Config) -> None:
+def apply(cfg: "Config") -> None:
     """Set ``sys.platform``, ``sys.implementation._multiarch`` and the marker."""
     sys.platform = cfg["sys_platform"]
     sys.implementation._multiarch = cfg["multiarch"]  # type: ignore[attr-defined]

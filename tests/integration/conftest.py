@@ -99,9 +99,31 @@ def crossenv_command(python: str, *args: object) -> List[str]:
     return [python, "-m", "crossenv", *map(str, args)]
 
 
+#: Where crossenv's own run-time dependencies are installed for the test
+#: Build-pythons, which run crossenv from the source tree (``PYTHONPATH``).
+DEPENDENCIES = CACHE / "crossenv-dependencies"
+
+
+def install_dependencies() -> None:
+    """Install the ``[project] dependencies`` (pure-Python wheels) for every test Python."""
+    import sys
+
+    import tomllib
+
+    wanted = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    stamp = DEPENDENCIES / "requirements.txt"
+    text = "\n".join(wanted["dependencies"]) + "\n"
+    if stamp.is_file() and stamp.read_text("utf-8") == text:
+        return
+    shutil.rmtree(DEPENDENCIES, ignore_errors=True)
+    command = [sys.executable, "-m", "pip", "install", "-q", "--target", str(DEPENDENCIES)]
+    subprocess.run([*command, "--only-binary", ":all:", *wanted["dependencies"]], check=True)
+    stamp.write_text(text, "utf-8")
+
+
 def repo_env() -> Dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(DEPENDENCIES)])
     return env
 
 
@@ -112,6 +134,11 @@ RUST_RELEASE = "bookworm"
 def fetch_sysroot(release: str) -> Path:
     dest = CACHE / f"sysroot-{release}-arm64"
     return sysroot.fetch("arm64", release, dest, rust=release == RUST_RELEASE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dependencies() -> None:
+    install_dependencies()
 
 
 @pytest.fixture(scope="session", autouse=True)
