@@ -261,17 +261,29 @@ _PATH_FILES = (
 )
 
 
+def _sh_quoted(path: str) -> str:
+    """How a path reads inside a single-quoted shell word (``'`` -> ``'"'"'``)."""
+    return path.replace("'", "'\"'\"'")
+
+
 def relocate(env_dir: Path, old: str, new: str) -> None:
-    """Rewrite ``old`` to ``new`` in the environment's scripts and configuration."""
-    old_bytes, new_bytes = os.fsencode(old), os.fsencode(new)
+    """Rewrite ``old`` to ``new`` in the environment's scripts and configuration.
+
+    Paths are found as written, and as written inside single-quoted shell
+    words, which spell a ``'`` of the path as ``'"'"'``.
+    """
+    pairs = {old: new, _sh_quoted(old): _sh_quoted(new)}
+    replacements = [(os.fsencode(a), os.fsencode(b)) for a, b in pairs.items()]
     for pattern in _PATH_FILES:
         for path in env_dir.glob(pattern):
             if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
                 continue
-            data = path.read_bytes()
-            if old_bytes in data:
+            data = original = path.read_bytes()
+            for old_bytes, new_bytes in replacements:
+                data = data.replace(old_bytes, new_bytes)
+            if data != original:
                 mode = path.stat().st_mode
-                path.write_bytes(data.replace(old_bytes, new_bytes))
+                path.write_bytes(data)
                 os.chmod(path, mode)
 
 

@@ -302,3 +302,33 @@ def test_rendered_activate_parses(tmp_path: Path, shell: str, check: str) -> Non
         text=True,
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("name", ["crôss env", "crôss env/it's", "it's 'quoted'"])
+def test_moved_environment_runs_sh_launchers_at_its_new_path(tmp_path: Path, name: str) -> None:
+    final = tmp_path / name
+    staging = final.parent / f".{final.name.replace('/', '_')}.new-x1_y" / "env"
+    launchers.write(staging, "3.11")
+    builder.relocate(staging, str(staging), str(final))
+    # The launcher runs a program that exists only at the final path.
+    python = final / "cross" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text('#!/bin/sh\necho "ran $0"\n', encoding="utf-8")
+    python.chmod(0o755)
+    launcher = subprocess.run(
+        [str(staging / "bin" / "cross-python")], capture_output=True, text=True, check=False
+    )
+    assert (launcher.stdout, launcher.returncode) == (f"ran {python}\n", 0)
+    activate = subprocess.run(
+        [
+            "sh",
+            "-c",
+            '. "$1" && printf "%s\\n" "$CROSSENV_DIR"',
+            "sh",
+            staging / "bin" / "activate",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (activate.stdout, activate.stderr) == (f"{final}\n", "")
