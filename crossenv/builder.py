@@ -12,7 +12,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import __version__, crossfiles, folders, launchers, layout, rust, seed
 from ._runtime import config as runtime_config
@@ -261,18 +261,22 @@ _PATH_FILES = (
 )
 
 
-def _sh_quoted(path: str) -> str:
-    """How a path reads inside a single-quoted shell word (``'`` -> ``'"'"'``)."""
-    return path.replace("'", "'\"'\"'")
+#: How the files in ``_PATH_FILES`` spell a path: as it is, inside a single-quoted
+#: shell word, inside a meson string, inside a JSON string.
+_SPELLINGS: Tuple[Callable[[str], str], ...] = (
+    lambda path: path,
+    lambda path: path.replace("'", "'\"'\"'"),
+    lambda path: path.replace("\\", "\\\\").replace("'", "\\'"),
+    lambda path: json.dumps(path, ensure_ascii=False)[1:-1],
+)
 
 
 def relocate(env_dir: Path, old: str, new: str) -> None:
     """Rewrite ``old`` to ``new`` in the environment's scripts and configuration.
 
-    Paths are found as written, and as written inside single-quoted shell
-    words, which spell a ``'`` of the path as ``'"'"'``.
+    Each spelling of ``old`` (see ``_SPELLINGS``) becomes the same spelling of ``new``.
     """
-    pairs = {old: new, _sh_quoted(old): _sh_quoted(new)}
+    pairs = {spell(old): spell(new) for spell in _SPELLINGS}
     replacements = [(os.fsencode(a), os.fsencode(b)) for a, b in pairs.items()]
     for pattern in _PATH_FILES:
         for path in env_dir.glob(pattern):

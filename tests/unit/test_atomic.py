@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any, List
@@ -10,6 +11,8 @@ import pytest
 
 from crossenv import builder
 from crossenv.__main__ import main
+from crossenv._runtime import config as runtime_config
+from crossenv.crossfiles import _meson_str
 
 from .test_cli import snapshot
 from .test_host import make_debian_tree
@@ -71,3 +74,18 @@ def test_moved_into_place_with_its_final_paths(tmp_path: Path, host: Path) -> No
         text = path.read_text(encoding="utf-8")
         assert ".new-" not in text, path
     assert str(env) in (env / "bin" / "activate").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["plain", "it's", 'say "hi"', "back\\slash é"])
+def test_relocate_rewrites_every_spelling_of_the_path(tmp_path: Path, name: str) -> None:
+    staging, final = tmp_path / ".new" / name, tmp_path / name
+    cross = staging / "cross"
+    cross.mkdir(parents=True)
+    python = str(staging / "cross" / "bin" / "python")
+    (cross / "crossenv-meson.ini").write_text(f"python = [{_meson_str(python)}]\n", "utf-8")
+    (cross / "crossenv.json").write_text(runtime_config.dump({"python": python}), "utf-8")
+    builder.relocate(staging, str(staging), str(final))
+    moved = str(final / "cross" / "bin" / "python")
+    meson = (cross / "crossenv-meson.ini").read_text("utf-8")
+    assert meson == f"python = [{_meson_str(moved)}]\n"
+    assert json.loads((cross / "crossenv.json").read_text("utf-8")) == {"python": moved}
