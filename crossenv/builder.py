@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import __version__, crossfiles, folders, launchers, layout, rust, seed
 from ._runtime import config as runtime_config
-from .errors import CreationError, EnvDirError, Interrupted
+from .errors import CreationError, EnvDirError, Interrupted, from_os_error
 from .host import HostPython
 from .layout import Settings
 from .target import Target
@@ -97,7 +97,7 @@ class CrossEnvBuilder:
             work = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
         except OSError as exc:
             folders.remove_empty(made_parents)
-            raise EnvDirError(f"cannot write to {final.parent}: {exc.strerror}") from None
+            raise from_os_error(exc, f"cannot write to {final.parent}", EnvDirError) from None
         staging = dataclasses.replace(context, env_dir=work / "env")
         borrowed: List[str] = []
         try:
@@ -113,7 +113,7 @@ class CrossEnvBuilder:
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted("interrupted; nothing was changed") from None
             if isinstance(exc, OSError):
-                raise CreationError(f"cannot create {final}: {exc}") from None
+                raise from_os_error(exc, f"cannot create {final}") from None
             raise
         shutil.rmtree(work, ignore_errors=True)
 
@@ -142,7 +142,9 @@ class CrossEnvBuilder:
                 with_pip=False, symlinks=True, system_site_packages=system_site
             )
             builder.create(str(path))
-        except (OSError, subprocess.CalledProcessError) as exc:
+        except OSError as exc:
+            raise from_os_error(exc, f"cannot create virtual environment {path}") from None
+        except subprocess.CalledProcessError as exc:
             raise CreationError(f"cannot create virtual environment {path}: {exc}") from None
         if with_pip:
             seed.seed(path)

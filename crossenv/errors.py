@@ -6,6 +6,9 @@ failures apart without parsing messages.
 
 from __future__ import annotations
 
+import errno
+from typing import Type
+
 
 class CrossenvError(Exception):
     """Root of every error crossenv reports to a user."""
@@ -53,6 +56,25 @@ class CreationError(CrossenvError):
     """A step of creating the environment failed (e.g. installing pip)."""
 
     exit_code = 8
+
+
+class NoSpaceError(CrossenvError):
+    """The file system ran out of space (or quota) while creating the environment."""
+
+    exit_code = 9
+
+
+def from_os_error(
+    exc: OSError, doing: str, other: Type[CrossenvError] = CreationError
+) -> CrossenvError:
+    """The error to report for ``exc``, raised while ``doing`` (e.g. "cannot create X").
+
+    A full disk (or quota) is :class:`NoSpaceError`; anything else is ``other``.
+    """
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return NoSpaceError(f"{doing}: {reason}; nothing was left behind")
+    return other(f"{doing}: {reason}")
 
 
 class Interrupted(CrossenvError):

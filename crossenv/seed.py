@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import List, Optional
 
-from .errors import CreationError
+from .errors import CreationError, from_os_error
 
 #: The interpreter named in the cached console scripts (each layer writes its own).
 PLACEHOLDER = "/__crossenv_seed__/bin/python"
@@ -114,7 +114,10 @@ def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:
-        shutil.copyfile(source, target)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:  # raised past copytree, which would bundle it
+            raise from_os_error(exc, f"cannot copy pip to {target}") from None
         stat = os.stat(source)
         os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
