@@ -11,6 +11,7 @@ falls back to ``python -m ensurepip``.
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import os
 import shutil
@@ -74,11 +75,12 @@ def _install(wheels: List[Path], root: Path) -> None:
         scheme,
         interpreter=PLACEHOLDER,
         script_kind="posix",
-        bytecode_optimization_levels=(0,),
     )
     for wheel in wheels:
         with WheelFile.open(wheel) as source:
             install(source, destination, {"INSTALLER": b"crossenv\n"})
+    # Byte-compiled on every core at once (installer compiles file by file).
+    compileall.compile_dir(site, quiet=2, workers=0)
 
 
 def _cached(wheels: List[Path]) -> Optional[Path]:
