@@ -56,4 +56,5 @@ def activate() -> None:
     config.apply_environ(cfg, os.environ)
     cross_site = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.meta_path.append(BuildSideFinder(cfg["build_site"], cross_site, cfg["hidden"]))
+    sys.meta_path.append(hooks.HostBinaryFinder(cfg["ext_suffix"]))
     hooks.install(cfg)

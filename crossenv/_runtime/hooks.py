@@ -4,13 +4,14 @@ Nothing heavy is imported at start-up: ``platform``, ``sysconfig``, pip and
 packaging are patched only if and when a program imports them.
 """
 
+import os
 import sys
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # nothing but sys is imported at start-up
+if TYPE_CHECKING:  # nothing but os and sys (both loaded already) at start-up
     import importlib.machinery
     import types
-    from typing import Callable, Dict, Optional, Sequence, Tuple
+    from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
     from .config import Config
 
@@ -110,6 +111,90 @@ class PatchingFinder:
         return spec
 
 
+#: Host binaries already reported: one warning each per process.
+_reported: "set[str]" = set()
+
+
+def report_host_binary(path: str, problem: str, module: str) -> None:
+    """Say on stderr that Build-side code reached for a Host binary."""
+    if path in _reported:
+        return
+    _reported.add(path)
+    cross_run = os.path.join(os.path.dirname(sys.prefix), "bin", "cross-run")
+    print(
+        f"crossenv: warning: {problem}: {path} is built for the Host, and Cross-python "
+        "runs on the Build machine; code run during a build cannot import what is built "
+        f"for the Host (on the target: {cross_run} -c 'import {module}')",
+        file=sys.stderr,
+    )
+
+
+class HostBinaryFinder:
+    """Last on ``sys.meta_path``: report a module missing here but built for the Host.
+
+    Host extension modules carry the Host's suffix (``.cpython-311-aarch64-...``)
+    that this interpreter does not look for, so their import fails as plainly
+    "not found"; this finder names the file instead.  It never finds anything.
+    """
+
+    def __init__(self, ext_suffix: str) -> None:
+        self._suffix = ext_suffix
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: "Optional[Sequence[str]]",
+        target: "Optional[types.ModuleType]" = None,
+    ) -> None:
+        name = fullname.rpartition(".")[2] + self._suffix
+        for folder in sys.path if path is None else path:
+            candidate = os.path.join(folder or os.curdir, name)
+            if os.path.isfile(candidate):
+                problem = f"no module named {fullname!r} for the Build machine"
+                report_host_binary(candidate, problem, fullname)
+                break
+        return None
+
+
+def _host_binary(path: str, elf: "Dict[str, Any]") -> "Optional[str]":
+    """What ``path`` is (e.g. ``ELF 64-bit little-endian aarch64``) if it is a Host binary."""
+    from .elf import describe, read_file
+
+    try:
+        found, own = read_file(path), read_file(sys.executable)
+    except OSError:
+        return None
+    if found is None or own is None or found.machine == own.machine:
+        return None
+    if (found.machine, found.bits, found.big_endian) != (
+        elf["machine"],
+        elf["bits"],
+        elf["big_endian"],
+    ):
+        return None
+    return describe(found)
+
+
+def guard_extensions(cfg: "Config") -> None:
+    """Name the Host binary when loading an extension module fails because of it."""
+    elf = cfg.get("elf")
+    if not elf:
+        return
+    loader = sys.modules["_frozen_importlib_external"].ExtensionFileLoader
+    original = loader.create_module
+
+    def create_module(self: "Any", spec: "importlib.machinery.ModuleSpec") -> "Any":
+        try:
+            return original(self, spec)
+        except ImportError:
+            what = _host_binary(self.path, elf)
+            if what is not None:
+                report_host_binary(self.path, f"cannot load {what}", spec.name)
+            raise
+
+    loader.create_module = create_module
+
+
 def install(cfg: "Config") -> None:
     """Patch what is already imported; hook the rest for when it is."""
     for name in PATCHES:
@@ -118,3 +203,4 @@ def install(cfg: "Config") -> None:
         if module is not None and patch is not None:
             patch(module, cfg)
     sys.meta_path.insert(0, PatchingFinder(cfg, PATCHES))
+    guard_extensions(cfg)

@@ -133,3 +133,27 @@ def test_doctor(setup: Setup, tmp_path: Path) -> None:
     )
     assert without.returncode == 1
     assert "        fix: apt-get install qemu-user" in without.stdout
+
+
+def test_importing_a_host_binary_at_build_time_is_named(setup: Setup, tmp_path: Path) -> None:
+    """Build-side code reaching for a Host extension gets a line saying so, not only a traceback."""
+    setup.run([setup.bin / "pip", "install", "--force-reinstall", copy_project("cext", tmp_path)])
+    (built,) = setup.cross_site.glob("cext_demo.cpython-*-aarch64-linux-gnu.so")
+    # The same Host binary under the stable-ABI name, which Cross-python does try to load.
+    stable = tmp_path / "stable"
+    stable.mkdir()
+    shutil.copy(built, stable / "cext_abi.abi3.so")
+    for module, problem, path in (
+        ("cext_demo", "no module named 'cext_demo' for the Build machine", built),
+        ("cext_abi", "cannot load ELF 64-bit little-endian aarch64", stable / "cext_abi.abi3.so"),
+    ):
+        code = f"import sys; sys.path.insert(0, {str(stable)!r}); import {module}"
+        done = subprocess.run(
+            [setup.bin / "python", "-c", code], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 1 and done.stdout == ""
+        (line,) = [line for line in done.stderr.splitlines() if line.startswith("crossenv:")]
+        assert line.startswith(f"crossenv: warning: {problem}: {path} is built for the Host")
+        assert f"{setup.bin / 'cross-run'} -c 'import {module}'" in line
+    # ... and on the target it imports.
+    assert "cext_demo" in setup.on_target("import cext_demo; print(cext_demo.__name__)")
