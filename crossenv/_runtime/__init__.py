@@ -10,8 +10,7 @@ off, which is how build requirements get installed for the Build machine.
 import os
 import sys
 
-from . import config, hooks, patch_os, patch_sys
-from .buildside import BuildSideFinder
+from . import config, hooks, identity
 
 BUILD_SIDE = config.BUILD_SIDE
 
@@ -51,10 +50,9 @@ def activate() -> None:
         config.drop_defaults(config.load(sys.prefix), os.environ)
         return
     cfg = config.load(sys.prefix)
-    patch_sys.apply(cfg)
-    patch_os.apply(cfg)
+    identity.apply(cfg)
     config.apply_environ(cfg, os.environ)
     cross_site = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    sys.meta_path.append(BuildSideFinder(cfg["build_site"], cross_site, cfg["hidden"]))
+    sys.meta_path.append(hooks.BuildSideFinder(cfg["build_site"], cross_site, cfg["hidden"]))
     sys.meta_path.append(hooks.HostBinaryFinder(cfg["ext_suffix"]))
     hooks.install(cfg)

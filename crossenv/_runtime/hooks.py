@@ -1,4 +1,11 @@
-"""Patch modules when they are first imported, and serve the Host's sysconfigdata.
+"""Cross-python's import hooks.
+
+* :class:`PatchingFinder` (first on ``sys.meta_path``) patches modules when
+  they are first imported, and serves the Host's sysconfigdata;
+* :class:`BuildSideFinder` lets Cross-python import what ``build-pip``
+  installed, without counting it installed;
+* :class:`HostBinaryFinder` and :func:`guard_extensions` report imports of
+  extension modules built for the Host.
 
 Nothing heavy is imported at start-up: ``platform``, ``sysconfig``, pip and
 packaging are patched only if and when a program imports them.
@@ -109,6 +116,41 @@ class PatchingFinder:
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
+
+
+#: Modules each interpreter looks for in its own site-packages only.
+_OWN = frozenset({"sitecustomize", "usercustomize"})
+
+
+class BuildSideFinder:
+    """Find top-level modules in Build-python's site-packages (what ``build-pip`` installed).
+
+    Build-python's site-packages is not on ``sys.path``, so distribution metadata
+    there stays invisible (see ``cross-expose``); this finder, last on
+    ``sys.meta_path``, imports top-level modules from it when nothing else can.
+    It stands aside inside pip's isolated builds (where Cross-python's own
+    site-packages has been taken off ``sys.path``), so those builds see only
+    their declared requirements.
+    """
+
+    def __init__(self, build_site: str, cross_site: str, hidden: "Sequence[str]") -> None:
+        self.build_site = build_site
+        self.cross_site = cross_site
+        self.hidden = frozenset(hidden)
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: "Optional[Sequence[str]]",
+        target: "Optional[types.ModuleType]" = None,
+    ) -> "Optional[importlib.machinery.ModuleSpec]":
+        if path is not None or fullname in self.hidden or fullname in _OWN:
+            return None
+        if self.cross_site not in sys.path:
+            return None
+        from importlib.machinery import PathFinder
+
+        return PathFinder.find_spec(fullname, [self.build_site])
 
 
 #: Host binaries already reported: one warning each per process.

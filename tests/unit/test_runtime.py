@@ -12,9 +12,9 @@ from typing import Any, Dict, Iterator, cast
 
 import pytest
 
-from crossenv._runtime import config, hooks, patch_os, patch_pip, patch_sysconfig, patch_tags
-from crossenv._runtime.buildside import BuildSideFinder
+from crossenv._runtime import config, hooks, identity, patch_pip, patch_sysconfig, patch_tags
 from crossenv._runtime.config import Config
+from crossenv._runtime.hooks import BuildSideFinder
 
 from .conftest import fixture_vars
 
@@ -63,7 +63,7 @@ def test_environ_operators_apply_once(tmp_path: Path) -> None:
 
 def test_uname_reports_host(tmp_path: Path) -> None:
     cfg = make_config(tmp_path)
-    uname = patch_os.host_uname(cfg, os.uname)
+    uname = identity.host_uname(cfg, os.uname)
     assert uname().machine == "aarch64"
     assert uname().sysname == "Linux"
     assert uname().nodename == os.uname().nodename

@@ -1,6 +1,11 @@
-"""Patch :func:`os.uname` so it reports the Host's system and machine."""
+"""What Cross-python says it is at start-up: :data:`sys.platform` and :func:`os.uname`.
+
+Everything else (``platform``, ``sysconfig``, wheel tags) is patched when it
+is first imported; see :mod:`.hooks`.
+"""
 
 import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,5 +31,9 @@ def host_uname(
 
 
 def apply(cfg: "Config") -> None:
-    """Replace :func:`os.uname`."""
+    """Set ``sys.platform``, ``sys.implementation._multiarch``, the marker and ``os.uname``."""
+    sys.platform = cfg["sys_platform"]
+    sys.implementation._multiarch = cfg["multiarch"]  # type: ignore[attr-defined]
+    # The marker that other tools (distlib, cibuildwheel) look for.
+    sys.cross_compiling = "crossenv"  # type: ignore[attr-defined]
     os.uname = host_uname(cfg, os.uname)
