@@ -49,6 +49,8 @@ def _check_executable(path: Path) -> None:
         raise HostPythonError(f"Host-python not found: {path}")
     if path.is_dir():
         raise HostPythonError(f"Host-python is a directory, not an interpreter: {path}")
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise HostPythonError(f"Host-python is not a regular file: {path}")
     try:
         with path.open("rb") as stream:
             head = stream.read(4)
@@ -144,7 +146,7 @@ def discover(
     executable = Path(os.path.abspath(executable))
     _check_executable(executable)
     if sysconfigdata_file is not None:
-        if not sysconfigdata_file.is_file():
+        if not sysconfigdata_file.exists():
             raise HostPythonError(f"--sysconfigdata-file not found: {sysconfigdata_file}")
         data_file = Path(os.path.abspath(sysconfigdata_file))
     else:

@@ -60,6 +60,8 @@ def parse(text: str, origin: str = "<sysconfigdata>") -> ConfigVars:
 
 def read(path: Path) -> ConfigVars:
     """Read and parse the sysconfigdata file at ``path``."""
+    if path.exists() and not path.is_file():
+        raise HostPythonError(f"{path}: not a regular file")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

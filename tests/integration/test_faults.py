@@ -9,13 +9,15 @@ code, no traceback, and a file system exactly as before.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 
-from .conftest import Setup, crossenv_command, repo_env
+from .conftest import REPO, Setup, crossenv_command, repo_env
 
 pytestmark = pytest.mark.integration
 
@@ -88,3 +90,33 @@ def test_full_disk_with_the_cache_elsewhere(setup: Setup, mount: Path, tmp_path:
     done = create(setup, mount / "env", tmp_path / "cache")
     assert_one_error(done, 9, "No space left on device")
     assert snapshot(mount) == before
+
+
+def test_unreadable_host_python_as_an_ordinary_user() -> None:
+    """Root reads every file, so this runs crossenv as ``nobody`` (setpriv)."""
+    if os.geteuid() != 0:
+        pytest.fail("switching to the user nobody needs root (CI runs as root)")
+    python = shutil.which("python3", path="/usr/bin:/bin")
+    assert python, "Debian's /usr/bin/python3 is needed to run as nobody"
+    world = Path(tempfile.mkdtemp(prefix="crossenv nobody "))
+    try:
+        world.chmod(0o755)
+        shutil.copytree(
+            REPO / "crossenv", world / "crossenv", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        host = world / "python3.11"
+        host.write_bytes(b"\x7fELF" + b"\0" * 60)
+        host.chmod(0)
+        before = snapshot(world)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        done = subprocess.run(
+            [*nobody, python, "-B", "-m", "crossenv", str(host), str(world / "env")],
+            capture_output=True,
+            text=True,
+            cwd=world,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(world), "LC_ALL": "C.UTF-8"},
+        )
+        assert_one_error(done, 3, f"cannot read Host-python {host}: Permission denied")
+        assert snapshot(world) == before
+    finally:
+        shutil.rmtree(world)

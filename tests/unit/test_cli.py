@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +72,36 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "builds for x86_64",
     ),
     (
+        "host is a directory",
+        lambda t: [str(t / "root"), str(t / "env")],
+        3,
+        "is a directory",
+    ),
+    ("host is a fifo", lambda t: [str(t / "fifo"), str(t / "env")], 3, "not a regular file"),
+    (
+        "two sysconfigdata files",
+        lambda t: [str(t / "two/usr/bin/python3.11"), str(t / "env")],
+        3,
+        "more than one sysconfigdata",
+    ),
+    (
+        "sysconfigdata file is a fifo",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--sysconfigdata-file",
+            str(t / "fifo"),
+        ],
+        3,
+        "not a regular file",
+    ),
+    (
+        "unknown env operator",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "X-=1"],
+        2,
+        "not a valid variable name",
+    ),
+    (
         "env dir is a file",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
         6,
@@ -81,6 +113,10 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     make_debian_tree(tmp_path / "root")
+    two = make_debian_tree(tmp_path / "two").parents[1] / "lib" / "python3.11"
+    (two / "_sysconfigdata__linux_aarch64-linux-gnu.py").unlink()
+    shutil.copy(two / "_sysconfigdata__aarch64-linux-gnu.py", two / "_sysconfigdata_d_x.py")
+    os.mkfifo(tmp_path / "fifo")
     (tmp_path / "text").write_text("hello")
     elf = tmp_path / "elf" / "bin" / "python3.11"
     elf.parent.mkdir(parents=True)
