@@ -118,18 +118,21 @@ def load_vars(cfg: "Config") -> "Dict[str, Union[str, int]]":
 
 
 def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
-    """Apply crossenv's defaults and the ``--env`` assignments, once per process tree.
+    """Apply crossenv's defaults, and the ``--env`` assignments once per process tree.
 
     ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
-    ``:=`` appends after ``os.pathsep``.
+    ``:=`` appends after ``os.pathsep``.  The defaults are applied in every
+    Cross-python (a Build-side process between two removes them); the
+    assignments only in the first, so children do not append twice.
     """
-    if environ.get(ENV_APPLIED) == cfg["prefix"]:
-        return
     for name, value in cfg.get("defaults", []):
         environ.setdefault(name, value)
-    prepend = cfg.get("path_prepend", [])
-    if prepend:
-        environ["PATH"] = os.pathsep.join([*prepend, environ.get("PATH", "")])
+    path = environ.get("PATH", "").split(os.pathsep)
+    missing = [folder for folder in cfg.get("path_prepend", []) if folder not in path]
+    if missing:
+        environ["PATH"] = os.pathsep.join([*missing, environ.get("PATH", "")])
+    if environ.get(ENV_APPLIED) == cfg["prefix"]:
+        return
     for name, operator, value in cfg["environ"]:
         current = environ.get(name)
         if operator == "=" or (operator == "?=" and current is None):
@@ -149,8 +152,6 @@ def drop_defaults(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     if prepend and "PATH" in environ:
         parts = environ["PATH"].split(os.pathsep)
         environ["PATH"] = os.pathsep.join(part for part in parts if part not in prepend)
-    # A Cross-python started from here again applies them afresh.
-    environ.pop(ENV_APPLIED, None)
 
 
 def dump(data: "Any") -> str:

@@ -61,6 +61,20 @@ def test_environ_operators_apply_once(tmp_path: Path) -> None:
     assert environ["P"] == f"/a{os.pathsep}/x"
 
 
+def test_build_side_grandchild_gets_defaults_back_without_appending_twice(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path, environ=[["C", "+=", "-g"]])
+    cfg["defaults"] = [["CMAKE_TOOLCHAIN_FILE", "/t.cmake"]]
+    cfg["path_prepend"] = ["/rust-bin"]
+    environ = {"C": "-O2", "PATH": "/usr/bin"}
+    config.apply_environ(cfg, environ)  # Cross-python (pip)
+    config.drop_defaults(cfg, environ)  # a Build-side process it starts
+    assert "CMAKE_TOOLCHAIN_FILE" not in environ and environ["PATH"] == "/usr/bin"
+    config.apply_environ(cfg, environ)  # a Cross-python that process starts
+    assert environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake"
+    assert environ["PATH"] == f"/rust-bin{os.pathsep}/usr/bin"
+    assert environ["C"] == "-O2 -g"
+
+
 def test_uname_reports_host(tmp_path: Path) -> None:
     cfg = make_config(tmp_path)
     uname = identity.host_uname(cfg, os.uname)
