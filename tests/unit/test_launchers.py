@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import pytest
 
@@ -136,6 +136,12 @@ def shell_program(shell: str) -> str:
     return found
 
 
+def shell_output(command: List[str], environ: Dict[str, str], cwd: Path) -> List[str]:
+    """The lines a shell command prints, run from ``cwd`` with only ``environ``."""
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=environ, cwd=cwd)
+    return done.stdout.splitlines()
+
+
 def source_and_print(shell: str, script: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """Source ``script`` with ``shell`` (from its folder, by name); print CROSSENV_DIR.
 
@@ -228,15 +234,8 @@ def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], ma
     environ = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb"}
     if disable is not None:
         environ["VIRTUAL_ENV_DISABLE_PROMPT"] = disable
-    out = subprocess.run(
-        [shell_program("fish"), "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environ,
-        cwd=env / "bin",
-    ).stdout
-    assert out.splitlines() == [
+    out = shell_output([shell_program("fish"), "-c", script], environ, env / "bin")
+    assert out == [
         "/usr/bin:/bin",
         f"{env}/cross",
         # Sourced twice: the first activation is undone, not stacked.
@@ -272,15 +271,8 @@ def test_tcsh_activate_and_deactivate(tmp_path: Path, disable: Optional[str], ma
     environ = {"PATH": "/usr/bin:/bin"}
     if disable is not None:
         environ["VIRTUAL_ENV_DISABLE_PROMPT"] = disable
-    out = subprocess.run(
-        [shell_program("tcsh"), "-f", str(driver)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=environ,
-        cwd=env / "bin",
-    ).stdout
-    assert out.splitlines() == [
+    out = shell_output([shell_program("tcsh"), "-f", str(driver)], environ, env / "bin")
+    assert out == [
         f"{env}/cross",
         f"{env}/bin:{env}/build/bin:{env}/cross/bin:/usr/bin:/bin",
         f"[{mark}%m> ]",
