@@ -18,6 +18,7 @@ load touches both.  Nothing here asserts; the goals are in the docs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -189,6 +190,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("installer") is None:
+        parser.error("crossenv's dependencies are missing: pip install -e . (or tox -e bench)")
     work = Path(tempfile.mkdtemp(prefix="crossenv-bench-"))
     try:
         figures = creation(work, args.host_python, args.runs) + startup(work, args.runs)

@@ -5,14 +5,16 @@ its own wheel: seconds per layer.  The same wheels are installed once, with
 pypa/installer, into a per-user cache; every new layer gets hard links to
 that read-only tree (a copy across file systems), ``.pyc`` files included,
 and console scripts written by pypa/installer for its own interpreter.  When
-Build-python bundles no wheels (some distributions strip them) the layer
-falls back to ``python -m ensurepip``.
+Build-python bundles no wheels (some distributions strip them), or crossenv
+runs from a source checkout without its dependencies, the layer falls back to
+``python -m ensurepip``.
 """
 
 from __future__ import annotations
 
 import compileall
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -151,10 +153,15 @@ def _copy(tree: Path, layer: Path) -> None:
     _write_scripts(layer)
 
 
+def have_installer() -> bool:
+    """Whether pypa/installer is importable (not so when run from a bare checkout)."""
+    return importlib.util.find_spec("installer") is not None
+
+
 def seed(layer: Path) -> None:
     """Give the venv ``layer`` the pip ensurepip would give it."""
     wheels = bundled_wheels()
-    if not wheels:
+    if not wheels or not have_installer():
         _ensurepip(layer)
         return
     tree = _cached(wheels)

@@ -32,6 +32,10 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def test_installer_is_found() -> None:
+    assert seed.have_installer()
+
+
 def test_bundled_wheels_include_pip() -> None:
     names = [wheel.name for wheel in seed.bundled_wheels()]
     assert any(name.startswith("pip-") and name.endswith(".whl") for name in names)
@@ -82,10 +86,14 @@ def test_unwritable_cache_installs_straight_into_the_layer(
     assert sorted(os.listdir(layer)) == ["bin", "include", "lib", "lib64", "pyvenv.cfg"]
 
 
-def test_without_bundled_wheels_falls_back_to_ensurepip(
-    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("missing", ["bundled wheels", "installer"])
+def test_falls_back_to_ensurepip(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing: str
 ) -> None:
-    monkeypatch.setattr(seed, "bundled_wheels", lambda: [])
+    if missing == "installer":
+        monkeypatch.setattr(seed, "have_installer", lambda: False)
+    else:
+        monkeypatch.setattr(seed, "bundled_wheels", lambda: [])
     layer = make_venv(tmp_path / "layer")
     seed.seed(layer)
     assert "pip" in pip_version(layer)
