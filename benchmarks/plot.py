@@ -44,7 +44,7 @@ def render(records: Sequence[Dict[str, object]], title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'font-family="sans-serif" font-size="12">',
         f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
-        f'<text x="{LEFT}" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+        f'<text x="10" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     bottom = TOP + ROW * len(records)
     for tick in (0.01, 0.1, 1, 10):
