@@ -102,6 +102,18 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "not a valid variable name",
     ),
     (
+        "env dir holds other files",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "mine")],
+        6,
+        "not a crossenv environment",
+    ),
+    (
+        "clear of a folder that is not an env",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "mine"), "--clear"],
+        6,
+        "not a crossenv environment",
+    ),
+    (
         "env dir is a file",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
         6,
@@ -118,6 +130,8 @@ def tree(tmp_path: Path) -> Path:
     shutil.copy(two / "_sysconfigdata__aarch64-linux-gnu.py", two / "_sysconfigdata_d_x.py")
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "text").write_text("hello")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep")
     elf = tmp_path / "elf" / "bin" / "python3.11"
     elf.parent.mkdir(parents=True)
     elf.write_bytes(b"\x7fELF" + b"\0" * 60)
