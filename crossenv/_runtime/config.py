@@ -23,6 +23,11 @@ FROZEN = ".marshal"
 BUILD_SIDE = "CROSSENV_BUILD_SIDE"
 #: Set in the environment once ``--env`` assignments were applied.
 ENV_APPLIED = "CROSSENV_ENV_APPLIED"
+#: What the ``--env`` assignments replaced, for Build-side processes to get
+#: back: ``CROSSENV_SAVED_<NAME>`` holds a value, ``CROSSENV_UNSET`` the names
+#: that had none.
+SAVED_PREFIX = "CROSSENV_SAVED_"
+UNSET = "CROSSENV_UNSET"
 
 
 if TYPE_CHECKING:
@@ -122,16 +127,26 @@ def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
 
     ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
     ``:=`` appends after ``os.pathsep``.  The defaults are applied in every
-    Cross-python (a Build-side process between two removes them); the
-    assignments only in the first, so children do not append twice.
+    Cross-python; the assignments only in the first, so children do not
+    append twice (a Build-side process in between takes them back, see
+    :func:`drop_defaults`).
     """
+    first = environ.get(ENV_APPLIED) != cfg["prefix"]
+    if first:
+        unset: List[str] = []
+        for name, _, _ in cfg["environ"]:
+            if name in environ:
+                environ[SAVED_PREFIX + name] = environ[name]
+            elif name not in unset:
+                unset.append(name)
+        environ[UNSET] = " ".join(unset)
     for name, value in cfg.get("defaults", []):
         environ.setdefault(name, value)
     path = environ.get("PATH", "").split(os.pathsep)
     missing = [folder for folder in cfg.get("path_prepend", []) if folder not in path]
     if missing:
         environ["PATH"] = os.pathsep.join([*missing, environ.get("PATH", "")])
-    if environ.get(ENV_APPLIED) == cfg["prefix"]:
+    if not first:
         return
     for name, operator, value in cfg["environ"]:
         current = environ.get(name)
@@ -144,7 +159,11 @@ def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
 
 
 def drop_defaults(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
-    """Remove crossenv's cross-build defaults (for Build-side processes)."""
+    """Give a Build-side process the environment without crossenv's changes.
+
+    crossenv's defaults go, and what the ``--env`` assignments replaced comes
+    back; a Cross-python started from there applies both afresh.
+    """
     for name, value in cfg.get("defaults", []):
         if environ.get(name) == value:
             del environ[name]
@@ -152,6 +171,15 @@ def drop_defaults(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     if prepend and "PATH" in environ:
         parts = environ["PATH"].split(os.pathsep)
         environ["PATH"] = os.pathsep.join(part for part in parts if part not in prepend)
+    if environ.pop(ENV_APPLIED, None) != cfg["prefix"]:
+        return
+    unset = environ.pop(UNSET, "").split()
+    for name, _, _ in cfg["environ"]:
+        saved = environ.pop(SAVED_PREFIX + name, None)
+        if saved is not None:
+            environ[name] = saved
+        elif name in unset:
+            environ.pop(name, None)
 
 
 def dump(data: "Any") -> str:

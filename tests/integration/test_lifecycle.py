@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -43,6 +44,25 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     out = setup.run([python, "-c", probe]).stdout.strip().split("|")
     nodot = setup.version.replace(".", "")
     assert out == ["a b", "7", f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"]
+    # Cross-python -> a Build-side process (as pip's requirement installs are)
+    # -> Cross-python again: the middle one sees the user's own value only.
+    chain = (
+        "import os, subprocess, sys\n"
+        "def child(code, **extra):\n"
+        "    environ = {**os.environ, **extra}\n"
+        "    return subprocess.run([sys.executable, '-c', code], env=environ,"
+        " capture_output=True, text=True, check=True).stdout.strip()\n"
+        "show = 'import os; print(os.environ.get(\"CROSSENV_DEMO\"))'\n"
+        'again = \'import subprocess, sys; subprocess.run([sys.executable, "-c", %r],'
+        ' env={**__import__("os").environ, "CROSSENV_BUILD_SIDE": "0"})\' % show\n'
+        "print(os.environ['CROSSENV_DEMO'], child(show, CROSSENV_BUILD_SIDE='1'),"
+        " child(again, CROSSENV_BUILD_SIDE='1'), sep='|')\n"
+    )
+    environ = {**os.environ, "CROSSENV_DEMO": "mine"}
+    chained = subprocess.run(
+        [python, "-c", chain], env=environ, capture_output=True, text=True, check=True
+    )
+    assert chained.stdout.strip().split("|") == ["a b", "mine", "a b"]
     wheels = tmp_path / "wheels"
     setup.run(
         [

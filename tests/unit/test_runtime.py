@@ -61,18 +61,22 @@ def test_environ_operators_apply_once(tmp_path: Path) -> None:
     assert environ["P"] == f"/a{os.pathsep}/x"
 
 
-def test_build_side_grandchild_gets_defaults_back_without_appending_twice(tmp_path: Path) -> None:
-    cfg = make_config(tmp_path, environ=[["C", "+=", "-g"]])
-    cfg["defaults"] = [["CMAKE_TOOLCHAIN_FILE", "/t.cmake"]]
+def test_build_side_process_sees_the_build_environment(tmp_path: Path) -> None:
+    user = [["C", "+=", "-mcpu=cortex-a72"], ["U", "=", "1"], ["T", "=", "mine"]]
+    cfg = make_config(tmp_path, environ=user)
+    cfg["defaults"] = [["CMAKE_TOOLCHAIN_FILE", "/t.cmake"], ["T", "/default"]]
     cfg["path_prepend"] = ["/rust-bin"]
-    environ = {"C": "-O2", "PATH": "/usr/bin"}
+    original = {"C": "-O2", "PATH": "/usr/bin"}
+    environ = dict(original)
     config.apply_environ(cfg, environ)  # Cross-python (pip)
+    assert environ["C"] == "-O2 -mcpu=cortex-a72" and environ["U"] == "1"
+    assert environ["T"] == "mine" and environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake"
     config.drop_defaults(cfg, environ)  # a Build-side process it starts
-    assert "CMAKE_TOOLCHAIN_FILE" not in environ and environ["PATH"] == "/usr/bin"
+    assert environ == original
     config.apply_environ(cfg, environ)  # a Cross-python that process starts
-    assert environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake"
+    assert environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake" and environ["T"] == "mine"
     assert environ["PATH"] == f"/rust-bin{os.pathsep}/usr/bin"
-    assert environ["C"] == "-O2 -g"
+    assert environ["C"] == "-O2 -mcpu=cortex-a72" and environ["U"] == "1"
 
 
 def test_uname_reports_host(tmp_path: Path) -> None:
