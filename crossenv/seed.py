@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from .errors import CreationError, from_os_error
+from .layout import site_packages
 
 #: The interpreter named in the cached console scripts (each layer writes its own).
 PLACEHOLDER = "/__crossenv_seed__/bin/python"
@@ -61,7 +62,8 @@ def _key(wheels: List[Path]) -> str:
 
 
 def _site(root: Path) -> Path:
-    return root / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    """site-packages of the venv-shaped tree ``root`` for this Python."""
+    return site_packages(root, f"{sys.version_info[0]}.{sys.version_info[1]}")
 
 
 def _install(wheels: List[Path], root: Path) -> None:
