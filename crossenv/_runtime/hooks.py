@@ -200,7 +200,7 @@ class HostBinaryFinder:
 
 def _host_binary(path: str, elf: "Dict[str, Any]") -> "Optional[str]":
     """What ``path`` is (e.g. ``ELF 64-bit little-endian aarch64``) if it is a Host binary."""
-    from .elf import describe, read_file
+    from .elf import describe, mismatch, read_file
 
     try:
         found, own = read_file(path), read_file(sys.executable)
@@ -208,13 +208,7 @@ def _host_binary(path: str, elf: "Dict[str, Any]") -> "Optional[str]":
         return None
     if found is None or own is None or found.machine == own.machine:
         return None
-    if (found.machine, found.bits, found.big_endian) != (
-        elf["machine"],
-        elf["bits"],
-        elf["big_endian"],
-    ):
-        return None
-    return describe(found)
+    return describe(found) if mismatch(found, **elf) is None else None
 
 
 def guard_extensions(cfg: "Config") -> None:
@@ -241,8 +235,9 @@ def install(cfg: "Config") -> None:
     """Patch what is already imported; hook the rest for when it is."""
     for name in PATCHES:
         module = sys.modules.get(name)
-        patch = patch_for(name, PATCHES) if module is not None else None
-        if module is not None and patch is not None:
+        if module is not None:
+            patch = patch_for(name, PATCHES)
+            assert patch is not None  # every name of PATCHES has one
             patch(module, cfg)
     sys.meta_path.insert(0, PatchingFinder(cfg, PATCHES))
     guard_extensions(cfg)
