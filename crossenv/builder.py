@@ -263,12 +263,13 @@ _PATH_FILES = (
 )
 
 
-#: How the files in ``_PATH_FILES`` spell a path: as it is, inside a single-quoted
-#: shell word, inside a meson string, inside a JSON string.
+#: How the files in ``_PATH_FILES`` spell a path, as their writers quote it (the
+#: quotes themselves left out): as it is, in a single-quoted shell word, in a
+#: meson string, in a JSON string.
 _SPELLINGS: Tuple[Callable[[str], str], ...] = (
     lambda path: path,
-    lambda path: path.replace("'", "'\"'\"'"),
-    lambda path: path.replace("\\", "\\\\").replace("'", "\\'"),
+    lambda path: launchers.sh_quoted(path)[1:-1],
+    lambda path: crossfiles.meson_str(path)[1:-1],
     lambda path: json.dumps(path, ensure_ascii=False)[1:-1],
 )
 

@@ -59,12 +59,13 @@ def pkg_config_dirs(sysroot: str, multiarch: str) -> List[str]:
     return [*dirs, f"{root}/usr/lib/pkgconfig", f"{root}/usr/share/pkgconfig"]
 
 
-def _meson_str(value: str) -> str:
+def meson_str(value: str) -> str:
+    """``value`` as a single-quoted meson string."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _meson_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(_meson_str(value) for value in values) + "]"
+    return "[" + ", ".join(meson_str(value) for value in values) + "]"
 
 
 def meson_cross_file(target: Target, tools: BuildTools) -> str:
@@ -86,7 +87,7 @@ def meson_cross_file(target: Target, tools: BuildTools) -> str:
     lines += [f"{name} = {_meson_list(value)}" for name, value in binaries.items()]
     lines += ["", "[properties]", "needs_exe_wrapper = true"]
     if tools.sysroot:
-        lines.append(f"sys_root = {_meson_str(tools.sysroot)}")
+        lines.append(f"sys_root = {meson_str(tools.sysroot)}")
     if tools.pkg_config_dirs:
         lines.append(f"pkg_config_libdir = {_meson_list(tools.pkg_config_dirs)}")
     system = target.sys_platform if target.sys_platform in ("android", "ios") else "linux"
@@ -94,10 +95,10 @@ def meson_cross_file(target: Target, tools: BuildTools) -> str:
     lines += [
         "",
         "[host_machine]",
-        f"system = {_meson_str(system)}",
-        f"cpu_family = {_meson_str(_MESON_CPU_FAMILIES.get(cpu, cpu))}",
-        f"cpu = {_meson_str(cpu)}",
-        f"endian = {_meson_str('big' if target.big_endian else 'little')}",
+        f"system = {meson_str(system)}",
+        f"cpu_family = {meson_str(_MESON_CPU_FAMILIES.get(cpu, cpu))}",
+        f"cpu = {meson_str(cpu)}",
+        f"endian = {meson_str('big' if target.big_endian else 'little')}",
     ]
     return "\n".join(lines) + "\n"
 

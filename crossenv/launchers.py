@@ -107,7 +107,7 @@ def render_activate_csh(env_dir: Path) -> str:
     return _template("activate.csh").replace("__CROSSENV_DIR__", quoted)
 
 
-def _always_quoted(value: str) -> str:
+def sh_quoted(value: str) -> str:
     """Single-quote ``value`` even when it has no special characters."""
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
@@ -121,7 +121,7 @@ def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> st
         ("HOST_PYTHON", host_python),
         ("SITE", site),
     ):
-        text = text.replace(f"__{key}__", _always_quoted(value))
+        text = text.replace(f"__{key}__", sh_quoted(value))
     return text
 
 

@@ -12,7 +12,7 @@ import pytest
 from crossenv import builder
 from crossenv.__main__ import main
 from crossenv._runtime import config as runtime_config
-from crossenv.crossfiles import _meson_str
+from crossenv.crossfiles import meson_str
 
 from .test_cli import snapshot
 from .test_host import make_debian_tree
@@ -82,10 +82,10 @@ def test_relocate_rewrites_every_spelling_of_the_path(tmp_path: Path, name: str)
     cross = staging / "cross"
     cross.mkdir(parents=True)
     python = str(staging / "cross" / "bin" / "python")
-    (cross / "crossenv-meson.ini").write_text(f"python = [{_meson_str(python)}]\n", "utf-8")
+    (cross / "crossenv-meson.ini").write_text(f"python = [{meson_str(python)}]\n", "utf-8")
     (cross / "crossenv.json").write_text(runtime_config.dump({"python": python}), "utf-8")
     builder.relocate(staging, str(staging), str(final))
     moved = str(final / "cross" / "bin" / "python")
     meson = (cross / "crossenv-meson.ini").read_text("utf-8")
-    assert meson == f"python = [{_meson_str(moved)}]\n"
+    assert meson == f"python = [{meson_str(moved)}]\n"
     assert json.loads((cross / "crossenv.json").read_text("utf-8")) == {"python": moved}
