@@ -47,7 +47,7 @@ def activate() -> None:
         )
         return
     if build_side():
-        config.drop_defaults(config.load(sys.prefix), os.environ)
+        config.undo_environ(config.load(sys.prefix), os.environ)
         return
     cfg = config.load(sys.prefix)
     identity.apply(cfg)

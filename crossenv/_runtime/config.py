@@ -129,7 +129,7 @@ def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     ``:=`` appends after ``os.pathsep``.  The defaults are applied in every
     Cross-python; the assignments only in the first, so children do not
     append twice (a Build-side process in between takes them back, see
-    :func:`drop_defaults`).
+    :func:`undo_environ`).
     """
     first = environ.get(ENV_APPLIED) != cfg["prefix"]
     if first:
@@ -158,7 +158,7 @@ def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     environ[ENV_APPLIED] = cfg["prefix"]
 
 
-def drop_defaults(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
+def undo_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     """Give a Build-side process the environment without crossenv's changes.
 
     crossenv's defaults go, and what the ``--env`` assignments replaced comes

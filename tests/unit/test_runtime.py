@@ -71,7 +71,7 @@ def test_build_side_process_sees_the_build_environment(tmp_path: Path) -> None:
     config.apply_environ(cfg, environ)  # Cross-python (pip)
     assert environ["C"] == "-O2 -mcpu=cortex-a72" and environ["U"] == "1"
     assert environ["T"] == "mine" and environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake"
-    config.drop_defaults(cfg, environ)  # a Build-side process it starts
+    config.undo_environ(cfg, environ)  # a Build-side process it starts
     assert environ == original
     config.apply_environ(cfg, environ)  # a Cross-python that process starts
     assert environ["CMAKE_TOOLCHAIN_FILE"] == "/t.cmake" and environ["T"] == "mine"
