@@ -13,17 +13,14 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 
+from ..unit.test_cli import snapshot
 from .conftest import REPO, Setup, crossenv_command, repo_env
 
 pytestmark = pytest.mark.integration
-
-
-def snapshot(root: Path) -> List[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
 
 
 @pytest.fixture
