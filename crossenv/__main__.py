@@ -190,6 +190,7 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
         platform=_platform(args.platform_tag),
         manylinux=tuple(args.manylinux),
         glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
+        kernel_release=host.kernel_release(found.sysroot),
     )
     if args.shebang is not None and not args.shebang.startswith("/"):
         raise UsageError(f"--shebang {args.shebang!r}: expected an absolute path")

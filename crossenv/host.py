@@ -127,6 +127,31 @@ def glibc_version(sysroot: Optional[Path]) -> Optional[Tuple[int, int]]:
     return int(major.group(1)), int(minor.group(1))
 
 
+def kernel_release(sysroot: Optional[Path]) -> str:
+    """The Linux release a sysroot's kernel headers are for (``6.1.0``), or "".
+
+    The Host's real kernel cannot be known; the headers its C library was
+    built against are the closest fact, and never the Build machine's kernel.
+    """
+    if sysroot is None:
+        return ""
+    try:
+        text = (sysroot / "usr" / "include" / "linux" / "version.h").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    parts = [
+        re.search(rf"^#\s*define\s+LINUX_VERSION_{name}\s+(\d+)", text, re.MULTILINE)
+        for name in ("MAJOR", "PATCHLEVEL", "SUBLEVEL")
+    ]
+    if all(parts):
+        return ".".join(match.group(1) for match in parts if match)
+    code = re.search(r"^#\s*define\s+LINUX_VERSION_CODE\s+(\d+)", text, re.MULTILINE)
+    if code is None:
+        return ""
+    value = int(code.group(1))
+    return f"{value >> 16}.{(value >> 8) & 0xFF}.{value & 0xFF}"
+
+
 def infer_sysroot(install_prefix: Path, recorded_prefix: str) -> Optional[Path]:
     """Return SYSROOT when ``install_prefix`` is ``SYSROOT + recorded_prefix``."""
     recorded = recorded_prefix.rstrip("/")

@@ -55,6 +55,22 @@ class Target:
     platform_tags: Tuple[str, ...]
     #: Platform tag given to built wheels instead of the plain one ("" = plain).
     wheel_tag: str = ""
+    #: The GNU C library version of the Host, if known (``platform.libc_ver()``).
+    glibc: Optional[Tuple[int, int]] = None
+    #: The kernel release the Host's C library headers are for (``uname -r``), or "".
+    kernel_release: str = ""
+    #: Sizes in bytes of the C types that builds ask about (``struct``, ``ctypes``).
+    sizes: Tuple[Tuple[str, int], ...] = ()
+
+    @property
+    def byteorder(self) -> str:
+        """``sys.byteorder`` on the Host."""
+        return "big" if self.big_endian else "little"
+
+    @property
+    def maxsize(self) -> int:
+        """``sys.maxsize`` on the Host."""
+        return (1 << (self.pointer_bits - 1)) - 1
 
     @property
     def elf_machine(self) -> Optional[int]:
@@ -94,6 +110,7 @@ def describe(
     platform: Optional[str] = None,
     manylinux: Tuple[str, ...] = (),
     glibc: Optional[Tuple[int, int]] = None,
+    kernel_release: str = "",
 ) -> Target:
     """Compute the Host's identity from its ``build_time_vars``.
 
@@ -126,7 +143,33 @@ def describe(
         sysconfigdata_name=f"_sysconfigdata_{abiflags}_{sys_platform}_{multiarch}",
         platform_tags=tags,
         wheel_tag=manylinux[0] if manylinux else "",
+        glibc=glibc,
+        kernel_release=kernel_release,
+        sizes=c_sizes(config),
     )
+
+
+#: The C types whose size a build may ask about, and the ``SIZEOF_*``
+#: variable of sysconfig that records it on the Host.
+_SIZEOF_VARS = {
+    "short": "SIZEOF_SHORT",
+    "int": "SIZEOF_INT",
+    "long": "SIZEOF_LONG",
+    "long long": "SIZEOF_LONG_LONG",
+    "size_t": "SIZEOF_SIZE_T",
+    "void *": "SIZEOF_VOID_P",
+    "float": "SIZEOF_FLOAT",
+    "double": "SIZEOF_DOUBLE",
+    "long double": "SIZEOF_LONG_DOUBLE",
+    "wchar_t": "SIZEOF_WCHAR_T",
+    "_Bool": "SIZEOF__BOOL",
+}
+
+
+def c_sizes(config: Mapping[str, ConfigValue]) -> Tuple[Tuple[str, int], ...]:
+    """The Host's C type sizes that its sysconfigdata records, e.g. ``("long", 4)``."""
+    found = ((name, config.get(var)) for name, var in _SIZEOF_VARS.items())
+    return tuple((name, size) for name, size in found if isinstance(size, int) and size > 0)
 
 
 #: Legacy manylinux names and the glibc they stand for.

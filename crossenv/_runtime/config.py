@@ -42,6 +42,15 @@ if TYPE_CHECKING:
         platform: str
         multiarch: str
         pointer_bits: int
+        #: ``sys.byteorder`` and ``sys.maxsize`` of the Host.
+        byteorder: str
+        maxsize: int
+        #: ``os.uname().release`` (the Host's kernel headers), or "".
+        kernel_release: str
+        #: The Host's glibc version (``platform.libc_ver()``), or "".
+        glibc: str
+        #: Sizes of C types on the Host, by C name (``"long"``, ``"void *"``).
+        sizes: Dict[str, int]
         sysconfigdata_names: List[str]
         platform_tags: List[str]
         config_overrides: Dict[str, str]

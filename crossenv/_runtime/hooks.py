@@ -41,6 +41,15 @@ PATCHES: "Dict[str, Tuple[str, str]]" = {
     "pip._internal.wheel_builder": ("patch_install", "apply_builder"),
     "setuptools.command.build_ext": ("fallback", "apply"),
     "maturin": ("patch_rust", "apply"),
+    "struct": ("patch_sizes", "apply_struct"),
+    "ctypes": ("patch_sizes", "apply_ctypes"),
+    "re._compiler": ("identity", "native_byteorder"),
+    "sre_compile": ("identity", "native_byteorder"),
+    "encodings.utf_16": ("identity", "native_byteorder"),
+    "encodings.utf_32": ("identity", "native_byteorder"),
+    "ctypes._endian": ("identity", "native_byteorder"),
+    "wave": ("identity", "native_byteorder"),
+    "dis": ("identity", "native_byteorder"),
     "setuptools_rust": ("patch_rust", "apply"),
 }
 
