@@ -206,9 +206,10 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
     if found.sysroot is not None:
         log(f"sysroot: {found.sysroot}")
     log(f"compilers: {chosen.cc} / {chosen.cxx}")
+    recorded = layout.host_vars(found, chosen, settings)
+    host.check_headers(recorded, found.sysroot)
     if args.verbose:
         log(f"sysconfigdata: {found.sysconfigdata_file}")
-        recorded = layout.host_vars(found, chosen, settings)
         for name in ("CC", "CXX", "LDSHARED", "CFLAGS", "INCLUDEPY", "EXT_SUFFIX"):
             log(f"  {name} = {recorded.get(name, '')}")
         log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")

@@ -22,6 +22,11 @@ from .layout import Settings
 from .target import Target
 from .toolchain import Toolchain
 
+#: What the guard launchers run: ``_crossenv.guard`` of Cross-python's site-packages.
+GUARD_CODE = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); from _crossenv import guard; guard.run()"
+)
+
 #: The file that marks a directory as a crossenv environment.
 MARKER = "crossenv.cfg"
 RUNTIME_PACKAGE = "_crossenv"
@@ -180,7 +185,8 @@ class CrossEnvBuilder:
         data = layout.runtime_config(
             context.env_dir, context.host, context.target, context.settings
         )
-        host_vars = layout.host_vars(context.host, context.toolchain, context.settings)
+        guarded = layout.guarded_toolchain(context.env_dir, context.toolchain)
+        host_vars = layout.host_vars(context.host, guarded, context.settings)
         (context.cross_dir / runtime_config.VARS_FILE).write_text(
             runtime_config.dump(host_vars), encoding="utf-8"
         )
@@ -189,11 +195,40 @@ class CrossEnvBuilder:
         )
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
         data["meson_cross_file"] = str(meson)
-        data["defaults"] = layout.cross_defaults(tools, cmake)
+        data["defaults"] = layout.cross_defaults(context.env_dir, tools, cmake)
+        data["guard"] = layout.guard_settings(
+            context.env_dir, context.host, context.target, context.settings, host_vars
+        )
+        self._setup_guard(context)
         data.update(self._setup_rust(context, tools, host_vars))
         data["defaults"] += data.pop("rust_defaults")
+        data["path_prepend"].insert(0, data["guard"]["folder"])
         (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
             runtime_config.dump(data), encoding="utf-8"
+        )
+
+    def _setup_guard(self, context: Context) -> None:
+        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE."""
+        folder = context.env_dir / layout.GUARD_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        site = layout.site_packages(context.cross_dir, context.version)
+        for compiler in dict.fromkeys((context.toolchain.cc, context.toolchain.cxx)):
+            path = Path(layout.guarded(context.env_dir, compiler))
+            guard = [
+                str(context.build_dir / "bin" / "python"),
+                "-I",
+                "-S",
+                "-c",
+                GUARD_CODE,
+                str(site),
+                str(context.cross_dir),
+            ]
+            sysroot = str(context.host.sysroot or "")
+            text = launchers.render_guard(path.name, compiler, sysroot, sys.base_prefix, guard)
+            path.write_text(text, encoding="utf-8")
+            path.chmod(0o755)
+        (context.env_dir / layout.CONFIG_SITE).write_text(
+            layout.config_site(context.target), encoding="utf-8"
         )
 
     def _setup_rust(
@@ -254,6 +289,8 @@ _PATH_FILES = (
     "bin/*",
     "build/bin/*",
     "cross/bin/*",
+    f"{layout.GUARD_DIR}/*",
+    "cross/*.site",
     "build/pyvenv.cfg",
     "cross/pyvenv.cfg",
     "cross/*.json",

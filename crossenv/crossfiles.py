@@ -36,6 +36,7 @@ class BuildTools:
     cxx: str
     ar: str
     strip: str
+    ranlib: str
     python: str
     include_dir: str
     sysroot: Optional[str] = None

@@ -8,12 +8,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import shlex
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Mapping, Optional, Tuple
 
 from . import sysconfigdata
+from .arch import by_multiarch
 from .errors import HostPythonError
-from .sysconfigdata import ConfigVars, text_var
+from .sysconfigdata import ConfigValue, ConfigVars, text_var
 
 _ELF_MAGIC = b"\x7fELF"
 
@@ -125,6 +127,30 @@ def glibc_version(sysroot: Optional[Path]) -> Optional[Tuple[int, int]]:
     if not (major and minor):
         return None
     return int(major.group(1)), int(minor.group(1))
+
+
+def check_headers(config: Mapping[str, ConfigValue], sysroot: Optional[Path]) -> None:
+    """Fail unless the Host's ``Python.h`` and ``pyconfig.h`` are where ``config`` says.
+
+    Without them a build would find the Build machine's headers and compile
+    extensions with the wrong ``pyconfig.h``, silently.
+    """
+    include = text_var(config, "INCLUDEPY")
+    for folder, name in (
+        (include, "Python.h"),
+        (text_var(config, "CONFINCLUDEPY", include), "pyconfig.h"),
+    ):
+        path = Path(folder) / name
+        if folder and path.is_file():
+            continue
+        version = text_var(config, "VERSION")
+        arch = by_multiarch(text_var(config, "MULTIARCH"))
+        package = f"libpython{version}-dev" + (f":{arch.debian}" if arch else "")
+        fix = f"add the Debian package {package}"
+        if sysroot is not None:
+            quoted = shlex.quote(str(sysroot))
+            fix += f" to the sysroot: crossenv-sysroot --add {package.split(':')[0]} {quoted}"
+        raise HostPythonError(f"the Host's {name} is missing ({path}); {fix}")
 
 
 def kernel_release(sysroot: Optional[Path]) -> str:

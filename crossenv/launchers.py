@@ -41,6 +41,23 @@ def render_launcher(name: str, command: List[str]) -> str:
     return _template("launcher.sh").replace("__NAME__", name).replace("__COMMAND__", quoted)
 
 
+def render_guard(
+    name: str, compiler: str, sysroot: str, python_prefix: str, guard: List[str]
+) -> str:
+    """The text of one compiler guard launcher (``templates/guard.sh``)."""
+    values = {
+        "__NAME__": name,
+        "__COMPILER__": shlex.quote(compiler),
+        "__SYSROOT__": shlex.quote(sysroot),
+        "__PYTHON_PREFIX__": shlex.quote(python_prefix),
+        "__GUARD__": " ".join(shlex.quote(word) for word in guard),
+    }
+    text = _template("guard.sh")
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
 def render_activate(env_dir: Path) -> str:
     """The text of ``bin/activate`` for ``env_dir``."""
     return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))

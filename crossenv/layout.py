@@ -85,10 +85,11 @@ def build_tools(
     """What the meson cross file and CMake toolchain file name."""
     sysroot = str(host.sysroot) if host.sysroot else None
     return crossfiles.BuildTools(
-        cc=toolchain.cc,
-        cxx=toolchain.cxx,
+        cc=guarded(env_dir, toolchain.cc),
+        cxx=guarded(env_dir, toolchain.cxx),
         ar=toolchain.ar,
         strip=crossfiles.sibling_tool(toolchain.cc, "strip"),
+        ranlib=crossfiles.sibling_tool(toolchain.cc, "ranlib"),
         python=str(env_dir / "cross" / "bin" / "python"),
         include_dir=text_var(vars_, "INCLUDEPY"),
         sysroot=sysroot,
@@ -97,9 +98,88 @@ def build_tools(
     )
 
 
-def cross_defaults(tools: crossfiles.BuildTools, cmake_file: Path) -> List[List[str]]:
-    """Variables every cross build gets unless the user set them."""
-    result = [["CMAKE_TOOLCHAIN_FILE", str(cmake_file)]]
+#: Where the compiler guard's launchers (named like the cross compilers) live.
+GUARD_DIR = Path("cross") / "crossenv-bin"
+#: The ``CONFIG_SITE`` file that tells ``./configure`` sub-builds of the Host.
+CONFIG_SITE = Path("cross") / "crossenv-config.site"
+
+
+def guarded(env_dir: Path, program: str) -> str:
+    """The guard launcher that stands for the compiler ``program``."""
+    return str(env_dir / GUARD_DIR / Path(program).name)
+
+
+def guarded_toolchain(env_dir: Path, toolchain: Toolchain) -> Toolchain:
+    """``toolchain`` with its compilers replaced by their guard launchers."""
+    return dataclasses.replace(
+        toolchain, cc=guarded(env_dir, toolchain.cc), cxx=guarded(env_dir, toolchain.cxx)
+    )
+
+
+def guard_settings(
+    env_dir: Path, host: HostPython, target: Target, settings: Settings, vars_: ConfigVars
+) -> Dict[str, Any]:
+    """The ``guard`` record of ``crossenv.json`` (see ``_crossenv.guard``)."""
+    import sysconfig
+
+    sysroot = str(host.sysroot) if host.sysroot else ""
+    build_includes = {sysconfig.get_paths()[key] for key in ("include", "platinclude")}
+    base = Path(sys.base_prefix)
+    multiarch = target.multiarch
+    own = [str(env_dir), *([sysroot] if sysroot else []), "/usr/lib/gcc-cross"]
+    if multiarch:
+        own.append(f"/usr/{multiarch}")
+    return {
+        "folder": str(env_dir / GUARD_DIR),
+        "sysroot": sysroot,
+        "build_multiarch": getattr(sys.implementation, "_multiarch", ""),
+        "host_multiarch": multiarch,
+        "python_includes": sorted(build_includes),
+        "host_include": text_var(vars_, "INCLUDEPY"),
+        "python_folders": [str(base / "include"), str(base / "lib")],
+        "own": own,
+        "strict": settings.strict,
+        "elf": elf_record(target),
+    }
+
+
+def config_site(target: Target) -> str:
+    """A ``CONFIG_SITE`` file: ``./configure`` of a sub-build cross-compiles for the Host.
+
+    configure reads it on every run, so a package that runs its bundled
+    configure without ``--host`` still builds for the Host (and never tries
+    to run what it compiled).  The compilers come from the environment.
+    """
+    triple = shlex.quote(target.multiarch or target.triple)
+    return (
+        "# Written by crossenv: configure scripts run by a cross build build for the Host.\n"
+        f'test -n "$host_alias" || host_alias={triple}\n'
+        f'test -n "$ac_tool_prefix" || ac_tool_prefix={triple}-\n'
+        "cross_compiling=yes\n"
+    )
+
+
+def cross_defaults(
+    env_dir: Path, tools: crossfiles.BuildTools, cmake_file: Path
+) -> List[List[str]]:
+    """Variables every cross build gets unless the user set them.
+
+    ``CC`` and ``CXX`` name the guard launchers (first on ``PATH`` in cross
+    builds) by their plain names, which survive word splitting in
+    ``./configure`` and Makefiles where a path with a space would not.
+    """
+    result = [
+        ["CMAKE_TOOLCHAIN_FILE", str(cmake_file)],
+        ["CONFIG_SITE", str(env_dir / CONFIG_SITE)],
+        ["CC", Path(tools.cc).name],
+        ["CXX", Path(tools.cxx).name],
+        ["AR", tools.ar],
+        ["STRIP", tools.strip],
+        ["RANLIB", tools.ranlib],
+        # Rust's cc crate compiles build dependencies for the Build machine with these.
+        ["HOST_CC", "cc"],
+        ["HOST_CXX", "c++"],
+    ]
     if tools.sysroot:
         result.append(["PKG_CONFIG_SYSROOT_DIR", tools.sysroot])
         result.append(["PKG_CONFIG_LIBDIR", ":".join(tools.pkg_config_dirs)])
@@ -137,15 +217,7 @@ def runtime_config(
         "platform_tags": list(target.platform_tags),
         "wheel_tag": target.wheel_tag,
         "config_overrides": {"installed_base": prefix, "installed_platbase": prefix},
-        "elf": (
-            {
-                "machine": target.elf_machine,
-                "bits": target.pointer_bits,
-                "big_endian": target.big_endian,
-            }
-            if target.elf_machine is not None
-            else None
-        ),
+        "elf": elf_record(target),
         "ext_suffix": target.ext_suffix,
         "qemu": crossfiles.qemu_name(target),
         "shebang": settings.shebang or host_interpreter(host),
@@ -157,6 +229,17 @@ def runtime_config(
         # Build-side modules Cross-python must not import (--without-cross-pip).
         "hidden": ["pip"] if settings.without_cross_pip else [],
         "environ": [[item.name, item.operator, item.value] for item in settings.environ],
+    }
+
+
+def elf_record(target: Target) -> Optional[Dict[str, Any]]:
+    """What every binary built for the Host must be: ELF machine, bits, byte order."""
+    if target.elf_machine is None:
+        return None
+    return {
+        "machine": target.elf_machine,
+        "bits": target.pointer_bits,
+        "big_endian": target.big_endian,
     }
 
 

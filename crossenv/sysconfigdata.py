@@ -98,6 +98,27 @@ def relocate(config: Mapping[str, ConfigValue], old: str, new: str) -> ConfigVar
     return result
 
 
+def _split_program(command: str) -> tuple[str, str]:
+    """``"'/a b/gcc' -O2"`` -> ``("'/a b/gcc'", "-O2")``: the first shell word as written."""
+    text = command.strip()
+    index, quote = 0, ""
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                index += 1
+        elif char in "'\"":
+            quote = char
+        elif char == "\\":
+            index += 1
+        elif char.isspace():
+            break
+        index += 1
+    return text[:index], text[index:].strip()
+
+
 def with_compiler_flags(config: Mapping[str, ConfigValue], flags: list[str]) -> ConfigVars:
     """Append ``flags`` right after the program of every compiler command.
 
@@ -111,7 +132,7 @@ def with_compiler_flags(config: Mapping[str, ConfigValue], flags: list[str]) -> 
     for key in COMPILER_VARS:
         value = config.get(key)
         if isinstance(value, str) and value.strip():
-            program, _, rest = value.strip().partition(" ")
+            program, rest = _split_program(value)
             result[key] = " ".join(part for part in (program, extra, rest) if part)
     return result
 
@@ -121,7 +142,7 @@ def replace_program(config: Mapping[str, ConfigValue], key: str, program: str) -
     result: ConfigVars = dict(config)
     value = config.get(key)
     if isinstance(value, str) and value.strip():
-        _, _, rest = value.strip().partition(" ")
+        _, rest = _split_program(value)
         result[key] = f"{shlex.quote(program)} {rest}".strip()
     else:
         result[key] = shlex.quote(program)

@@ -114,6 +114,12 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "not a crossenv environment",
     ),
     (
+        "sysroot without the Host's Python headers",
+        lambda t: [str(t / "bare/usr/bin/python3.11"), str(t / "env")],
+        3,
+        "add the Debian package libpython3.11-dev:arm64",
+    ),
+    (
         "env dir is a file",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
         6,
@@ -125,6 +131,7 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     make_debian_tree(tmp_path / "root")
+    make_debian_tree(tmp_path / "bare", headers=False)
     two = make_debian_tree(tmp_path / "two").parents[1] / "lib" / "python3.11"
     (two / "_sysconfigdata__linux_aarch64-linux-gnu.py").unlink()
     shutil.copy(two / "_sysconfigdata__aarch64-linux-gnu.py", two / "_sysconfigdata_d_x.py")

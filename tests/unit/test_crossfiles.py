@@ -26,6 +26,7 @@ def tools(sysroot: str | None = "/sys root") -> crossfiles.BuildTools:
         cxx="/usr/bin/x-linux-gnu-g++",
         ar="/usr/bin/x-linux-gnu-gcc-ar",
         strip="/usr/bin/x-linux-gnu-strip",
+        ranlib="/usr/bin/x-linux-gnu-ranlib",
         python="/env dir/cross/bin/python",
         include_dir="/sys root/usr/include/python3.11",
         sysroot=sysroot,
@@ -86,7 +87,7 @@ def test_no_sysroot_no_emulator() -> None:
 
 def test_quoting() -> None:
     host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
-    odd = crossfiles.BuildTools("/o'd\\d/gcc", "g++", "ar", "strip", "py", "/inc")
+    odd = crossfiles.BuildTools("/o'd\\d/gcc", "g++", "ar", "strip", "ranlib", "py", "/inc")
     assert "['/o\\'d\\\\d/gcc']" in crossfiles.meson_cross_file(host, odd)
 
 

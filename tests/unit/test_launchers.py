@@ -93,7 +93,14 @@ def test_every_template_is_shipped() -> None:
     assert line is not None
     patterns: List[str] = ast.literal_eval(line.group(1))
     names = sorted(path.name for path in TEMPLATES.iterdir())
-    assert names == ["activate.csh", "activate.fish", "activate.sh", "cross-run.sh", "launcher.sh"]
+    assert names == [
+        "activate.csh",
+        "activate.fish",
+        "activate.sh",
+        "cross-run.sh",
+        "guard.sh",
+        "launcher.sh",
+    ]
     for name in names:
         assert any(fnmatch.fnmatch(f"templates/{name}", pattern) for pattern in patterns), name
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# crossenv compiler guard: __NAME__ for the Host (see _crossenv/guard.py).
+# Commands with nothing of the Build machine in them go straight to the
+# compiler; the others are rewritten or refused by the guard first.
+compiler=__COMPILER__
+sysroot=__SYSROOT__
+python_prefix=__PYTHON_PREFIX__
+check=no
+compile_only=no
+objects=no
+has_sysroot=no
+for arg do
+    case $arg in
+        -c | -S | -E) compile_only=yes ;;
+        --sysroot | --sysroot=*) has_sysroot=yes ;;
+        -I | -L | -isystem* | -idirafter* | -iquote* | -m*=native) check=yes ;;
+        -I/usr/* | -I/lib* | -I/opt/local* | -L/usr/* | -L/lib* | -L/opt/local*) check=yes ;;
+        "-I$python_prefix"/* | "-L$python_prefix"/*) check=yes ;;
+        -Wl,*-L* | -Wl,*-rpath-link*) check=yes ;;
+        -*) ;;
+        *.a | *.so | *.so.* | *.lo) check=yes ;;
+        *.o) objects=yes ;;
+    esac
+done
+if [ "$objects" = yes ] && [ "$compile_only" = no ]; then
+    check=yes
+fi
+if [ "$check" = yes ]; then
+    exec __GUARD__ "$compiler" "$@"
+fi
+if [ "$has_sysroot" = no ] && [ -n "$sysroot" ]; then
+    set -- "--sysroot=$sysroot" "$@"
+fi
+exec "$compiler" "$@"
