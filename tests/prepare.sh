@@ -6,7 +6,13 @@ set -eu
 missing=""
 for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
             aarch64-linux-gnu-g++:g++-aarch64-linux-gnu \
+            s390x-linux-gnu-gcc:gcc-s390x-linux-gnu \
+            s390x-linux-gnu-g++:g++-s390x-linux-gnu \
+            arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf \
+            arm-linux-gnueabihf-g++:g++-arm-linux-gnueabihf \
             qemu-aarch64:qemu-user \
+            qemu-s390x:qemu-user \
+            qemu-arm:qemu-user \
             shellcheck:shellcheck \
             zsh:zsh \
             fish:fish \
@@ -22,7 +28,10 @@ for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
         /*) [ -e "$program" ] && continue ;;
         *) command -v "$program" >/dev/null 2>&1 && continue ;;
     esac
-    missing="$missing $package"
+    case " $missing " in
+        *" $package "*) ;;  # one package gives several programs (qemu-user)
+        *) missing="$missing $package" ;;
+    esac
 done
 
 if [ -z "$missing" ]; then

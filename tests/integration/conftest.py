@@ -13,17 +13,32 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, List, Literal, Sequence
 
 import pytest
 
 from crossenv import sysroot
+from crossenv.errors import SysrootError
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("CROSSENV_TEST_CACHE", REPO / ".cache"))
 
 #: (Build-python version, Debian release of the Host-python).
 PAIRS = [("3.11", "bookworm"), ("3.13", "trixie")]
+
+#: Hosts unlike arm64 in what extensions most often get wrong: s390x is
+#: big-endian, armhf has 32-bit pointers and longs.
+FOREIGN_ARCHES = ("s390x", "armhf")
+#: The Debian release (and so the Python version) of the foreign Hosts.
+FOREIGN_RELEASE = "bookworm"
+
+#: Debian architecture -> GNU triple, the prefix of its cross compilers (and,
+#: with ``gcc-``/``g++-`` before it, the name of their Debian packages).
+GNU_TRIPLES: Dict[str, str] = {
+    "arm64": "aarch64-linux-gnu",
+    "armhf": "arm-linux-gnueabihf",
+    "s390x": "s390x-linux-gnu",
+}
 
 
 def build_python(version: str) -> str:
@@ -50,6 +65,8 @@ class Setup:
     sysroot: Path
     host_python: Path
     env_dir: Path
+    #: Debian architecture of the Host: picks the qemu that runs its binaries.
+    arch: str = "arm64"
 
     @property
     def bin(self) -> Path:
@@ -79,7 +96,7 @@ class Setup:
         paths = [str(self.cross_site), *map(str, path)]
         prologue = f"import sys; sys.path[:0] = {paths!r}\n"
         command = [
-            *sysroot.qemu_command("arm64", self.sysroot),
+            *sysroot.qemu_command(self.arch, self.sysroot),
             str(self.host_python),
             "-c",
             prologue + code,
@@ -131,9 +148,46 @@ def repo_env() -> Dict[str, str]:
 RUST_RELEASE = "bookworm"
 
 
-def fetch_sysroot(release: str) -> Path:
-    dest = CACHE / f"sysroot-{release}-arm64"
-    return sysroot.fetch("arm64", release, dest, rust=release == RUST_RELEASE)
+def fetch_sysroot(release: str, arch: str = "arm64") -> Path:
+    """Host-python of Debian ``release`` for ``arch``, fetched once into the cache.
+
+    Only the arm64 sysroot of :data:`RUST_RELEASE` gets the Rust standard
+    library: the Rust tests use no other, and it is a large download.
+    """
+    dest = CACHE / f"sysroot-{release}-{arch}"
+    rust = arch == "arm64" and release == RUST_RELEASE
+    return sysroot.fetch(arch, release, dest, rust=rust)
+
+
+def require_toolchain(arch: str) -> None:
+    """Fail, naming the Debian packages, unless ``arch``'s C and C++ cross compilers exist."""
+    triple = GNU_TRIPLES[arch]
+    require(f"{triple}-gcc", f"gcc-{triple}")
+    require(f"{triple}-g++", f"g++-{triple}")
+
+
+def make_setup(
+    tmp_path_factory: pytest.TempPathFactory, version: str, release: str, arch: str
+) -> Setup:
+    """Create a cross environment for Debian ``release``'s Host-python on ``arch``."""
+    host_python = fetch_sysroot(release, arch)
+    root = host_python.parents[2]
+    try:  # Fail here, once, rather than in every test that runs on the target.
+        sysroot.qemu_command(arch, root)
+    except SysrootError as error:
+        pytest.fail(str(error))
+    # A path with a space and a non-ASCII letter, as users have them.
+    label = f"env {version}" if arch == "arm64" else f"env {version} {arch}"
+    env_dir = tmp_path_factory.mktemp(label) / "crôss env"
+    python = build_python(version)
+    done = subprocess.run(
+        crossenv_command(python, host_python, env_dir),
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return Setup(version, release, python, root, host_python, env_dir, arch)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -152,31 +206,76 @@ def setup(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Setup]:
     version, release = request.param
-    require("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")
-    require("aarch64-linux-gnu-g++", "g++-aarch64-linux-gnu")
-    require("qemu-aarch64", "qemu-user")
+    require_toolchain("arm64")
     require("/usr/bin/rustc", "rustc cargo")
-    host_python = fetch_sysroot(release)
-    root = host_python.parents[2]
-    # A path with a space and a non-ASCII letter, as users have them.
-    env_dir = tmp_path_factory.mktemp(f"env {version}") / "crôss env"
-    python = build_python(version)
-    done = subprocess.run(
-        crossenv_command(python, host_python, env_dir),
-        env=repo_env(),
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    yield Setup(version, release, python, root, host_python, env_dir)
+    yield make_setup(tmp_path_factory, version, release, "arm64")
+
+
+@pytest.fixture(scope="session")
+def host_setup(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Setup]:
+    """A factory: ``host_setup(arch)`` is the session's one environment for that Host.
+
+    The Host-python is Debian :data:`FOREIGN_RELEASE`'s, with a Build-python of
+    the same version. Each environment is made on first use only, so a test
+    module asks for just the Hosts it needs, and two modules asking for the
+    same Host share one environment.
+    """
+    version = sysroot.python_version(FOREIGN_RELEASE)
+    made: Dict[str, Setup] = {}
+
+    def get(arch: str) -> Setup:
+        if arch not in made:
+            require_toolchain(arch)
+            made[arch] = make_setup(tmp_path_factory, version, FOREIGN_RELEASE, arch)
+        return made[arch]
+
+    return get
+
+
+@pytest.fixture(scope="session", params=FOREIGN_ARCHES)
+def foreign_setup(request: pytest.FixtureRequest, host_setup: Callable[[str], Setup]) -> Setup:
+    """An environment for each of :data:`FOREIGN_ARCHES` in turn."""
+    arch: str = request.param
+    return host_setup(arch)
+
+
+@dataclasses.dataclass(frozen=True)
+class ElfHeader:
+    """What an ELF header says about the machine a binary is for."""
+
+    #: 32 or 64 (``EI_CLASS``).
+    bits: int
+    #: "little" or "big" (``EI_DATA``), spelled as :data:`sys.byteorder` is.
+    byteorder: Literal["little", "big"]
+    #: ``e_machine``, e.g. 183 for aarch64, 40 for ARM, 22 for s390.
+    machine: int
+
+
+#: ``EI_CLASS`` and ``EI_DATA`` values (ELF specification, "e_ident").
+_ELF_CLASSES = {1: 32, 2: 64}
+_ELF_ORDERS: Dict[int, Literal["little", "big"]] = {1: "little", 2: "big"}
+
+
+def elf_header(path: Path) -> ElfHeader:
+    """Read ``path``'s ELF identification and ``e_machine``.
+
+    ``e_machine`` is stored in the file's own byte order, so that order is
+    read from the header first: a big-endian (s390x) binary read as
+    little-endian would give 5632 instead of 22.
+    """
+    with path.open("rb") as file:
+        header = file.read(20)
+    assert header[:4] == b"\x7fELF", f"{path} is not ELF"
+    assert header[4] in _ELF_CLASSES, f"{path}: unknown ELF class {header[4]}"
+    assert header[5] in _ELF_ORDERS, f"{path}: unknown ELF byte order {header[5]}"
+    order = _ELF_ORDERS[header[5]]
+    machine = int.from_bytes(header[18:20], order)
+    return ElfHeader(_ELF_CLASSES[header[4]], order, machine)
 
 
 def elf_machine(path: Path) -> int:
-    """``e_machine`` of an ELF file (little-endian targets)."""
-    header = path.read_bytes()[:20]
-    assert header[:4] == b"\x7fELF", f"{path} is not ELF"
-    order = "little" if header[5] == 1 else "big"
-    return int.from_bytes(header[18:20], order)
+    """``e_machine`` of an ELF file, in whatever byte order the file has."""
+    return elf_header(path).machine
 
 
 def identity_script() -> str:
