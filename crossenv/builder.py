@@ -195,11 +195,11 @@ class CrossEnvBuilder:
         )
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
         data["meson_cross_file"] = str(meson)
-        data["defaults"] = layout.cross_defaults(context.env_dir, tools, cmake)
+        site_file = self._setup_guard(context)
+        data["defaults"] = layout.cross_defaults(tools, cmake, site_file)
         data["guard"] = layout.guard_settings(
             context.env_dir, context.host, context.target, context.settings, host_vars
         )
-        self._setup_guard(context)
         data.update(self._setup_rust(context, tools, host_vars))
         data["defaults"] += data.pop("rust_defaults")
         data["path_prepend"].insert(0, data["guard"]["folder"])
@@ -207,8 +207,13 @@ class CrossEnvBuilder:
             runtime_config.dump(data), encoding="utf-8"
         )
 
-    def _setup_guard(self, context: Context) -> None:
-        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE."""
+    def _setup_guard(self, context: Context) -> Path:
+        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE.
+
+        Returns the ``CONFIG_SITE`` file to use.  configure splits that
+        variable at spaces (it is a list), so when the environment's path has
+        a space the file goes to the per-user cache instead.
+        """
         folder = context.env_dir / layout.GUARD_DIR
         folder.mkdir(parents=True, exist_ok=True)
         site = layout.site_packages(context.cross_dir, context.version)
@@ -227,9 +232,17 @@ class CrossEnvBuilder:
             text = launchers.render_guard(path.name, compiler, sysroot, sys.base_prefix, guard)
             path.write_text(text, encoding="utf-8")
             path.chmod(0o755)
-        (context.env_dir / layout.CONFIG_SITE).write_text(
-            layout.config_site(context.target), encoding="utf-8"
-        )
+        text = layout.config_site(context.target)
+        site_file = context.env_dir / layout.CONFIG_SITE
+        site_file.write_text(text, encoding="utf-8")
+        if any(char.isspace() for char in str(context.env_dir)):
+            name = f"config.site-{context.target.multiarch or context.target.machine}"
+            shared = seed.cache_root() / name
+            if not any(char.isspace() for char in str(shared)):
+                folders.write_atomically(shared, text)
+                return shared
+            self.log("warning: ./configure sub-builds cannot use a CONFIG_SITE path with spaces")
+        return site_file
 
     def _setup_rust(
         self, context: Context, tools: crossfiles.BuildTools, host_vars: Dict[str, Any]

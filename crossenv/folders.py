@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 from typing import Iterable, List
 
@@ -38,4 +39,19 @@ def replace_tree(new: Path, dest: Path, old: Path) -> None:
     except BaseException:
         with contextlib.suppress(OSError):
             os.replace(old, dest)
+        raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Make ``path`` hold ``text``; a reader sees the old file or the new one, never half."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
         raise

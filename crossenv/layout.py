@@ -160,7 +160,7 @@ def config_site(target: Target) -> str:
 
 
 def cross_defaults(
-    env_dir: Path, tools: crossfiles.BuildTools, cmake_file: Path
+    tools: crossfiles.BuildTools, cmake_file: Path, config_site_file: Path
 ) -> List[List[str]]:
     """Variables every cross build gets unless the user set them.
 
@@ -170,7 +170,7 @@ def cross_defaults(
     """
     result = [
         ["CMAKE_TOOLCHAIN_FILE", str(cmake_file)],
-        ["CONFIG_SITE", str(env_dir / CONFIG_SITE)],
+        ["CONFIG_SITE", str(config_site_file)],
         ["CC", Path(tools.cc).name],
         ["CXX", Path(tools.cxx).name],
         ["AR", tools.ar],

@@ -1,0 +1,1 @@
+int helper_answer(void) { return 42; }

@@ -1,0 +1,97 @@
+"""Nothing of the Build machine reaches a Host binary: the compiler guard and sub-builds.
+
+Each build runs with defaults and is checked by running the result on the
+target under qemu, with answers that do not come from our own code: zlib's
+CRC-32 of ``abc`` (0x352441c2), SHA-256 of ``abc`` (FIPS 180-2), the C
+``long`` width of the Host's ABI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from .conftest import Setup, copy_project, elf_header
+
+pytestmark = pytest.mark.integration
+
+CRC32_ABC = 0x352441C2
+SHA256_ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#: Debian architecture -> (e_machine, bits of a C long).
+HOSTS = {"arm64": (183, 64), "armhf": (40, 32), "s390x": (22, 64)}
+
+
+def pip(setup: Setup, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(setup.bin / "pip"), *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("arch", sorted(HOSTS))
+def test_build_machine_folders_and_cpu_never_reach_the_host_binary(
+    host_setup: Callable[[str], Setup], arch: str, tmp_path: Path
+) -> None:
+    setup = host_setup(arch)
+    project = copy_project("leaky_ext", tmp_path)
+    done = pip(setup, "install", "-v", str(project))
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    log = done.stdout + done.stderr
+    assert "dropped -march=native (the Build machine's CPU)" in log
+    assert "dropped -L /usr/local/lib" in log
+    # The end-of-run summary repeats what the guard did.
+    assert "crossenv: WARNING: compiler guard: dropped -march=native" in done.stderr
+    built = list(setup.cross_site.glob("leaky_demo*.so"))
+    assert len(built) == 1
+    machine, long_bits = HOSTS[arch]
+    assert elf_header(built[0]).machine == machine
+    code = (
+        "import leaky_demo, zlib\n"
+        "print(leaky_demo.crc32(b'abc'), zlib.crc32(b'abc'), leaky_demo.long_bits())\n"
+    )
+    ours, hosts, bits = map(int, setup.on_target(code).split())
+    assert ours == hosts == CRC32_ABC
+    assert bits == long_bits
+
+
+def test_an_archive_for_the_build_machine_is_refused_in_one_line(
+    host_setup: Callable[[str], Setup], tmp_path: Path
+) -> None:
+    setup = host_setup("arm64")
+    project = copy_project("build_archive_ext", tmp_path)
+    done = pip(setup, "install", str(project))
+    assert done.returncode != 0
+    lines = [
+        line.strip()
+        for line in (done.stdout + done.stderr).splitlines()
+        if "crossenv: error:" in line
+    ]
+    assert len(lines) == 1, lines
+    assert "libhelper.a is ELF 64-bit little-endian x86_64, not for the Host" in lines[0]
+    assert "aarch64" in lines[0]
+    assert not list(setup.cross_site.glob("build_archive_demo*"))
+
+
+def test_bundled_configure_sub_builds_cross_compile(
+    host_setup: Callable[[str], Setup],
+) -> None:
+    """uvloop's libuv and PyNaCl's libsodium run ./configure with no --host."""
+    setup = host_setup("arm64")
+    done = pip(setup, "install", "--no-binary", "uvloop,pynacl", "uvloop==0.21.0", "pynacl==1.5.0")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    for pattern in ("uvloop/loop*.so", "nacl/_sodium*.so"):
+        (built,) = setup.cross_site.glob(pattern)
+        assert elf_header(built).machine == HOSTS["arm64"][0], built
+    code = (
+        "import asyncio, uvloop\n"
+        "from nacl.encoding import HexEncoder\n"
+        "from nacl.hash import sha256\n"
+        "loop = uvloop.new_event_loop()\n"
+        "print(loop.run_until_complete(asyncio.sleep(0, 42)))\n"
+        "print(sha256(b'abc', encoder=HexEncoder).decode())\n"
+    )
+    answer, digest = setup.on_target(code).split()
+    assert answer == "42"
+    assert digest == SHA256_ABC
