@@ -109,7 +109,8 @@ def main_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         help="fail a build whose C extension failed and that fell back to pure "
-        "Python (default: a warning)",
+        "Python, or that names a Build-machine folder missing from the sysroot "
+        "(default: a warning)",
     )
     layers = parser.add_argument_group("environment")
     layers.add_argument(

@@ -228,9 +228,16 @@ class CrossEnvBuilder:
                 str(site),
                 str(context.cross_dir),
             ]
-            sysroot = str(context.host.sysroot or "")
-            text = launchers.render_guard(path.name, compiler, sysroot, sys.base_prefix, guard)
+            text = launchers.render_guard(
+                path.name, compiler, str(context.host.sysroot or ""), sys.base_prefix, guard
+            )
             path.write_text(text, encoding="utf-8")
+            path.chmod(0o755)
+        sysroot = str(context.host.sysroot) if context.host.sysroot else None
+        emulator = crossfiles.emulator(context.target, sysroot)
+        if emulator:  # automake's test suites run Host programs through LOG_COMPILER
+            path = folder / layout.EMULATOR
+            path.write_text(launchers.render_launcher(path.name, emulator), encoding="utf-8")
             path.chmod(0o755)
         text = layout.config_site(context.target)
         site_file = context.env_dir / layout.CONFIG_SITE

@@ -100,6 +100,8 @@ def build_tools(
 
 #: Where the compiler guard's launchers (named like the cross compilers) live.
 GUARD_DIR = Path("cross") / "crossenv-bin"
+#: The launcher in ``GUARD_DIR`` that runs a Host program under qemu-user.
+EMULATOR = "crossenv-emulator"
 #: The ``CONFIG_SITE`` file that tells ``./configure`` sub-builds of the Host.
 CONFIG_SITE = Path("cross") / "crossenv-config.site"
 
@@ -180,6 +182,9 @@ def cross_defaults(
         ["HOST_CC", "cc"],
         ["HOST_CXX", "c++"],
     ]
+    if tools.emulator:
+        # Test programs of a sub-build's "make check" (automake) run on the Host.
+        result.append(["LOG_COMPILER", EMULATOR])
     if tools.sysroot:
         result.append(["PKG_CONFIG_SYSROOT_DIR", tools.sysroot])
         result.append(["PKG_CONFIG_LIBDIR", ":".join(tools.pkg_config_dirs)])

@@ -14,6 +14,8 @@ for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
             qemu-s390x:qemu-user \
             qemu-arm:qemu-user \
             shellcheck:shellcheck \
+            pkg-config:pkg-config \
+            make:make \
             zsh:zsh \
             fish:fish \
             tcsh:tcsh \
