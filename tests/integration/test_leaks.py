@@ -112,3 +112,18 @@ def test_bundled_libuv_configure_cross(host_setup: Callable[[str], Setup]) -> No
         "print(loop.run_until_complete(asyncio.sleep(0, 42)))\n"
     )
     assert setup.on_target(code).strip() == "42"
+
+
+@pytest.mark.slow
+def test_bundled_libev_and_cares_cross(host_setup: Callable[[str], Setup]) -> None:
+    """gevent builds its bundled libev and c-ares with configure (opt-in: long)."""
+    setup = host_setup("arm64")
+    done = pip(setup, "install", "--no-binary", "gevent", "gevent")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    built = list(setup.cross_site.glob("gevent/**/*.so"))
+    assert built and all(elf_header(path).machine == HOSTS["arm64"][0] for path in built)
+    code = (
+        "import gevent, gevent.libev.corecext, gevent.resolver.cares\n"
+        "print(gevent.spawn(pow, 2, 10).get())\n"
+    )
+    assert setup.on_target(code).strip() == "1024"
