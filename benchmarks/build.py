@@ -250,31 +250,17 @@ def native_sysroot(source: Path, cache: Path) -> Path:
         return dest
     stamp = json.loads((source / debian.STAMP_NAME).read_text())
     version = str(stamp["python_version"])
-    arch, release, mirror = str(stamp["arch"]), str(stamp["release"]), str(stamp["mirror"])
     cache.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f"{dest.name}.partial-", dir=cache))
     partial.chmod(0o755)
     try:
         log(f"copying {source} to make {dest}")
-        shutil.copytree(
-            source,
-            partial,
-            symlinks=True,
-            dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns(debian.APT_DIR_NAME),
-        )
-        apt = debian.AptState(partial / debian.APT_DIR_NAME, arch, release, mirror)
-        apt.prepare()
-        log(f"updating the {release}/{arch} package index from {mirror}")
-        debian.apt_update(apt)
+        shutil.copytree(source, partial, symlinks=True, dirs_exist_ok=True)
         seeds = [seed.format(v=version) for seed in NATIVE_SEEDS]
+        debian.add(partial, seeds, log=log)
+        after = json.loads((partial / debian.STAMP_NAME).read_text())
         have = set(stamp.get("packages", []))
-        packages = [name for name in debian.resolve_packages(apt, seeds) if name not in have]
-        log(f"downloading {len(packages)} packages: {' '.join(packages)}")
-        debs = debian.download(apt, packages)
-        debian.unpack(debs, partial)
-        shutil.rmtree(apt.root)
-        debian.relativize_symlinks(partial)
+        packages = [name for name in after["packages"] if name not in have]
         if not any(partial.glob("usr/lib/gcc/*/*/cc1")):
             raise SetupError(f"the packages for {dest} hold no cc1")
         data = {"format": NATIVE_FORMAT, "source": str(source), "packages": packages}

@@ -14,7 +14,7 @@ import venv
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import __version__, crossfiles, folders, launchers, layout, rust, seed
+from . import __version__, configscripts, crossfiles, folders, launchers, layout, rust, seed
 from ._runtime import config as runtime_config
 from .errors import CreationError, EnvDirError, Interrupted, from_os_error
 from .host import HostPython
@@ -234,6 +234,8 @@ class CrossEnvBuilder:
             path.write_text(text, encoding="utf-8")
             path.chmod(0o755)
         sysroot = str(context.host.sysroot) if context.host.sysroot else None
+        if sysroot:  # *-config scripts answer from the sysroot's .pc files
+            configscripts.write(folder)
         emulator = crossfiles.emulator(context.target, sysroot)
         if emulator:  # automake's test suites run Host programs through LOG_COMPILER
             path = folder / layout.EMULATOR

@@ -1,9 +1,10 @@
-"""Fetch a Debian sysroot holding a Host python, without root.
+"""Fetch a Debian sysroot holding a Host python, without root, and add packages to it.
 
 Nothing system-wide is touched: a private apt configuration (sources list,
-status file, lists and cache) lives in ``DEST/.crossenv-apt``.  The packages a Host python needs are
-resolved with ``apt-cache depends``, downloaded with ``apt-get download``
-and unpacked with ``dpkg -x``.  Everything is unpacked into a sibling
+status file, lists and cache, see :mod:`crossenv.apt`) lives in
+``DEST/.crossenv-apt``.  apt itself resolves and downloads the packages a
+Host python needs (verifying them against Debian's signed index) and
+``dpkg -x`` unpacks them.  Everything is unpacked into a sibling
 ``DEST.partial-XXXX`` directory first and renamed into place at the end, so
 an interrupted run leaves nothing half-made behind.
 
@@ -12,9 +13,17 @@ of exactly the version of the ``rustc`` installed here) is unpacked too, so
 that Debian's rustc can cross-compile for the Host with ``--sysroot DEST/usr``.
 A sysroot fetched without it gets it added in place on a later ``--rust`` run.
 
+``--add PKG...`` adds Debian packages of the sysroot's own architecture (and
+what they need) to a finished sysroot, e.g. ``libpq-dev`` for psycopg2.  The
+status file records every unpacked package and its version, so apt fetches
+only what is missing.  Everything is downloaded and unpacked into a sibling
+directory first; only then are the new files moved into DEST, so a failed
+or interrupted run leaves the sysroot as it was.
+
 Command line::
 
     crossenv-sysroot [--arch ARCH] [--release RELEASE] [--mirror URL] [--rust] [-q] DEST
+    crossenv-sysroot --add PKG [PKG ...] [--mirror URL] [-q] DEST
 
 On success the path of the Host python is the only thing printed on stdout.
 """
@@ -22,11 +31,13 @@ On success the path of the Host python is the only thing printed on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
-import subprocess
+import signal
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -35,17 +46,15 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
-from crossenv import folders
+from crossenv import apt, folders
 from crossenv.errors import CrossenvError, SysrootError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
+
+    from crossenv.apt import Stanza
 
     Log = Callable[[str], None]
-    #: One alternative of a dependency: ``[name, *providers]``.
-    Alternative = list[str]
-    #: A dependency: alternatives joined by ``|``.
-    Group = list[Alternative]
 
 __all__ = [
     "DEFAULT_ARCH",
@@ -54,21 +63,19 @@ __all__ = [
     "RUST_TRIPLES",
     "SYSROOT_ARCHES",
     "SYSROOT_RELEASES",
+    "add",
     "check_arch",
     "debian_rustc_version",
     "default_mirror",
     "fetch",
-    "filter_depends",
     "main",
     "merge_usr",
     "parse_deb822_mirror",
-    "parse_depends",
     "parse_one_line_mirror",
     "python_version",
     "qemu_command",
     "relativize_symlinks",
     "rust_std_dir",
-    "select_packages",
 ]
 
 PROG = "crossenv-sysroot"
@@ -117,8 +124,7 @@ RUST_TRIPLES: Mapping[str, str] = MappingProxyType(
 DEFAULT_ARCH = "arm64"
 DEFAULT_RELEASE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
-KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
-APT_ETC = Path("/etc/apt")
+APT_ETC = apt.APT_ETC
 
 STAMP_NAME = ".crossenv-sysroot.json"
 APT_DIR_NAME = ".crossenv-apt"
@@ -154,6 +160,7 @@ EXCLUDED_PACKAGES = frozenset(
     }
 )
 EXCLUDED_PREFIXES = ("perl-modules-", "libperl")
+EXCLUDED = apt.Exclusions(EXCLUDED_PACKAGES, EXCLUDED_PREFIXES)
 
 MERGED_USR_DIRS = ("lib", "bin", "sbin")
 MIRROR_SCHEMES = frozenset({"http", "https", "ftp", "file"})
@@ -231,30 +238,10 @@ def _is_debian_uri(uri: str) -> bool:
     return "debian" in parts.path.split("/")
 
 
-def _deb822_stanzas(text: str) -> Iterator[dict[str, str]]:
-    """Yield the stanzas of a deb822 file as ``{lowercase field: value}``."""
-    stanza: dict[str, str] = {}
-    field = ""
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if stanza:
-                yield stanza
-            stanza, field = {}, ""
-        elif line[0] in " \t" and field:
-            stanza[field] += " " + line.strip()
-        elif ":" in line:
-            key, _, value = line.partition(":")
-            field = key.strip().lower()
-            stanza[field] = value.strip()
-    if stanza:
-        yield stanza
-
-
 def parse_deb822_mirror(text: str) -> str | None:
     """Return the first Debian ``URIs:`` entry of an enabled deb stanza."""
-    for stanza in _deb822_stanzas(text):
+    for fields in apt.parse_stanzas(text):
+        stanza = {key.strip().lower(): " ".join(value.split()) for key, value in fields.items()}
         if "deb" not in stanza.get("types", "").split():
             continue
         if stanza.get("enabled", "yes").lower() in ("no", "false", "0"):
@@ -314,233 +301,20 @@ def default_mirror(apt_etc: Path = APT_ETC) -> str:
 
 
 # --------------------------------------------------------------------------
-# Running apt with private state
+# Tools and exclusions (apt resolves, see crossenv.apt)
 # --------------------------------------------------------------------------
 
 
 def _check_tools() -> None:
-    for tool in ("apt-get", "apt-cache", "dpkg"):
-        if shutil.which(tool) is None:
-            raise SysrootError(f"{PROG} needs apt-get and dpkg (Debian/Ubuntu)")
-    if not KEYRING.is_file():
-        raise SysrootError(f"{KEYRING} is missing; install the debian-archive-keyring package")
-
-
-@dataclass(frozen=True)
-class AptState:
-    """A private apt configuration rooted at *root*."""
-
-    root: Path
-    arch: str
-    release: str
-    mirror: str
-
-    @property
-    def sources(self) -> Path:
-        return self.root / "sources.list"
-
-    @property
-    def lists(self) -> Path:
-        return self.root / "lists"
-
-    @property
-    def debs(self) -> Path:
-        return self.root / "debs"
-
-    def source_line(self) -> str:
-        options = f"[arch={self.arch} signed-by={KEYRING}]"
-        return f"deb {options} {self.mirror} {self.release} main\n"
-
-    def prepare(self) -> None:
-        """Create the directories and files apt expects to find."""
-        for sub in ("lists/partial", "cache/archives/partial", "debs"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
-        self.sources.write_text(self.source_line(), encoding="utf-8")
-        (self.root / "status").write_text("", encoding="utf-8")
-
-    def options(self) -> list[str]:
-        """Return the ``-o`` options that keep apt off the system's state."""
-        settings = [
-            f"Dir::Etc::sourcelist={self.sources}",
-            "Dir::Etc::sourceparts=-",
-            f"Dir::Etc::preferences={self.root / 'preferences'}",
-            "Dir::Etc::preferencesparts=-",
-            f"Dir::State::Lists={self.lists}",
-            f"Dir::State::status={self.root / 'status'}",
-            f"Dir::Cache={self.root / 'cache'}",
-            "Dir::Cache::pkgcache=",
-            "Dir::Cache::srcpkgcache=",
-            f"APT::Architecture={self.arch}",
-            f"APT::Architectures::={self.arch}",
-            "Acquire::Languages=none",
-            "APT::Sandbox::User=root",
-            "Debug::NoLocking=1",
-        ]
-        options: list[str] = []
-        for setting in settings:
-            options += ["-o", setting]
-        return options
-
-
-def _run(cmd: Sequence[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, LC_ALL="C.UTF-8", DEBIAN_FRONTEND="noninteractive")
-    try:
-        return subprocess.run(
-            list(cmd),
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise SysrootError(f"{PROG} needs apt-get and dpkg (Debian/Ubuntu)") from None
-
-
-FETCH_FAILED = "W: Failed to fetch"
-
-
-def apt_error_line(stderr: str) -> str:
-    """Pick the most telling line of apt's stderr.
-
-    That is the first ``E:`` line, else the first failed fetch, else the
-    last non-empty line.
-    """
-    lines = [" ".join(line.split()) for line in stderr.splitlines() if line.strip()]
-    for prefix in ("E:", FETCH_FAILED):
-        found = next((line for line in lines if line.startswith(prefix)), None)
-        if found is not None:
-            return found
-    return lines[-1] if lines else "(no output)"
-
-
-def _apt(apt: AptState, tool: str, args: Sequence[str], cwd: Path | None = None) -> str:
-    proc = _run([tool, *apt.options(), *args], cwd=cwd)
-    if proc.returncode != 0:
-        what = " ".join([tool, *(arg for arg in args if not arg.startswith("-"))][:2])
-        raise SysrootError(f"{what} failed: {apt_error_line(proc.stderr)}")
-    return proc.stdout
-
-
-def apt_update(apt: AptState) -> None:
-    """Download the package index and check it covers the architecture."""
-    proc = _run(["apt-get", *apt.options(), "-q", "update"])
-    indexed = any(apt.lists.glob(f"*_binary-{apt.arch}_Packages*"))
-    if proc.returncode != 0 or (not indexed and FETCH_FAILED in proc.stderr):
-        raise SysrootError(f"apt-get update failed: {apt_error_line(proc.stderr)}")
-    if not indexed:
-        raise SysrootError(
-            f"{apt.mirror} has no {apt.arch} packages for {apt.release} "
-            f"(is {apt.arch} a release architecture of {apt.release}?)"
-        )
+    if apt.tools_missing():
+        raise SysrootError(apt.MISSING_TOOLS)
+    if not apt.KEYRING.is_file():
+        raise SysrootError(f"{apt.KEYRING} is missing; install the debian-archive-keyring package")
 
 
 def is_excluded(package: str) -> bool:
     """Tell whether *package* is one a sysroot never needs."""
-    return package in EXCLUDED_PACKAGES or package.startswith(EXCLUDED_PREFIXES)
-
-
-_DEPENDS_LINE = re.compile(r"^ (?P<bar>[ |])[A-Za-z-]+: (?P<name>\S+)$")
-_PROVIDER_LINE = re.compile(r"^ {4}(?P<name>\S+)$")
-
-
-def _bare(name: str) -> str:
-    """Drop an ``:arch`` or ``:any`` qualifier from a package name."""
-    return name.split(":", 1)[0]
-
-
-def parse_depends(output: str) -> dict[str, list[Group]]:
-    """Read ``apt-cache depends --recurse`` output into a graph.
-
-    Each package maps to its dependency groups; a group lists alternatives
-    (``A | B``), each alternative being ``[name, *providers]``.  Virtual
-    packages keep their ``<name>`` spelling.
-    """
-    graph: dict[str, list[Group]] = {}
-    groups: list[Group] = []
-    group: Group = []
-    for line in output.splitlines():
-        depends = _DEPENDS_LINE.match(line)
-        provider = _PROVIDER_LINE.match(line)
-        if depends is not None:
-            group.append([_bare(depends.group("name"))])
-            if depends.group("bar") == " ":
-                groups.append(group)
-                group = []
-        elif provider is not None and (group or groups):
-            (group or groups[-1])[-1].append(_bare(provider.group("name")))
-        elif line and not line[0].isspace():
-            groups = graph.setdefault(_bare(line.strip()), [])
-            group = []
-    return graph
-
-
-def _pick(group: Group) -> str | None:
-    """Choose the package that satisfies *group*.
-
-    A group with an excluded member is left unsatisfied on purpose (that is
-    how ``debconf | debconf-2.0`` stays out); otherwise the first real
-    package, or the first provider of a virtual one, is chosen.
-    """
-    names = [name for alternative in group for name in alternative]
-    if any(is_excluded(name) for name in names):
-        return None
-    return next((name for name in names if not name.startswith("<")), None)
-
-
-def select_packages(graph: Mapping[str, list[Group]], seeds: Iterable[str]) -> list[str]:
-    """Walk *graph* from *seeds*, not entering excluded packages; sorted."""
-    chosen: set[str] = set()
-    todo = list(seeds)
-    while todo:
-        name = todo.pop()
-        if name in chosen or name.startswith("<") or is_excluded(name):
-            continue
-        chosen.add(name)
-        picks = (_pick(group) for group in graph.get(name, []))
-        todo.extend(pick for pick in picks if pick is not None)
-    return sorted(chosen)
-
-
-def filter_depends(output: str, seeds: Sequence[str]) -> list[str]:
-    """List the packages a sysroot needs, given ``apt-cache depends`` output.
-
-    Excluded packages are dropped together with whatever only they need.
-    """
-    return select_packages(parse_depends(output), seeds)
-
-
-DEPENDS_FLAGS = (
-    "--recurse",
-    "--no-recommends",
-    "--no-suggests",
-    "--no-conflicts",
-    "--no-breaks",
-    "--no-replaces",
-    "--no-enhances",
-    "--no-pre-depends",
-)
-
-
-def resolve_packages(apt: AptState, seeds: Sequence[str]) -> list[str]:
-    """Return the dependency closure of *seeds*, minus unwanted packages."""
-    output = _apt(apt, "apt-cache", ["depends", *DEPENDS_FLAGS, *seeds])
-    return filter_depends(output, seeds)
-
-
-def download(apt: AptState, packages: Sequence[str]) -> list[Path]:
-    """Download *packages* into the private ``debs`` directory."""
-    _apt(apt, "apt-get", ["-q", "download", *packages], cwd=apt.debs)
-    return sorted(apt.debs.glob("*.deb"))
-
-
-def unpack(debs: Iterable[Path], root: Path) -> None:
-    """Unpack each ``.deb`` into *root* with ``dpkg -x``."""
-    for deb in debs:
-        proc = _run(["dpkg", "-x", str(deb), str(root)])
-        if proc.returncode != 0:
-            raise SysrootError(f"dpkg -x {deb.name} failed: {apt_error_line(proc.stderr)}")
+    return EXCLUDED.matches(package)
 
 
 # --------------------------------------------------------------------------
@@ -562,7 +336,7 @@ def debian_rustc_version() -> str | None:
     """Return the version of Debian's installed ``rustc`` package, else None."""
     if not RUSTC.is_file() or shutil.which("dpkg-query") is None:
         return None
-    proc = _run(["dpkg-query", "-W", "-f=${db:Status-Abbrev}|${Version}", "rustc"])
+    proc = apt.run(["dpkg-query", "-W", "-f=${db:Status-Abbrev}|${Version}", "rustc"])
     return installed_version(proc.stdout) if proc.returncode == 0 else None
 
 
@@ -594,22 +368,26 @@ def rust_std_mismatch(rustc: str, available: Sequence[str], release: str, arch: 
     )
 
 
-def check_rust_std(apt: AptState, rustc: str) -> None:
-    """Fail unless *apt*'s (updated) index has the std of Debian's rustc *rustc*."""
-    output = _apt(apt, "apt-cache", ["madison", RUST_STD_PACKAGE])
+def check_rust_std(state: apt.AptState, rustc: str) -> None:
+    """Fail unless *state*'s (updated) index has the std of Debian's rustc *rustc*."""
+    output = apt.call(state, "apt-cache", ["madison", RUST_STD_PACKAGE])
     available = parse_madison(output, RUST_STD_PACKAGE)
     if rustc not in available:
-        raise SysrootError(rust_std_mismatch(rustc, available, apt.release, apt.arch))
+        raise SysrootError(rust_std_mismatch(rustc, available, state.release, state.arch))
 
 
-def fetch_rust_std(apt: AptState, root: Path, rustc: str, log: Log) -> None:
-    """Unpack the ``libstd-rust-dev`` of version *rustc* into *root*."""
+def fetch_rust_std(state: apt.AptState, root: Path, rustc: str, log: Log) -> None:
+    """Unpack the ``libstd-rust-dev`` of version *rustc* into *root*.
+
+    Only that package: the shared ``libstd`` it depends on is not needed to
+    link Rust code statically, and the std is recorded in the stamp, not in
+    the status file (which would then list an unmet dependency).
+    """
     log(f"downloading the Rust standard library ({RUST_STD_PACKAGE} {rustc})")
-    apt.debs.mkdir(parents=True, exist_ok=True)
-    debs = download(apt, [f"{RUST_STD_PACKAGE}={rustc}"])
-    unpack(debs, root)
-    shutil.rmtree(apt.debs)
-    triple = RUST_TRIPLES[apt.arch]
+    debs = apt.download(state, [f"{RUST_STD_PACKAGE}={rustc}"])
+    apt.extract(debs, root)
+    shutil.rmtree(state.debs)
+    triple = RUST_TRIPLES[state.arch]
     if rust_std_dir(root, triple) is None:
         raise SysrootError(
             f"{RUST_STD_PACKAGE} {rustc} holds no usr/lib/rustlib/{triple}/lib/libstd-*.rlib"
@@ -670,6 +448,35 @@ def relativize_symlinks(root: Path) -> int:
         link.symlink_to(relative)
         count += 1
     return count
+
+
+def _move_into(src: Path, dest: Path) -> None:
+    """Move the entries of the directory *src* into *dest*, then remove *src*.
+
+    A directory on both sides is merged; otherwise what *dest* has wins.
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(src.iterdir()):
+        target = dest / entry.name
+        if not os.path.lexists(target):
+            os.replace(entry, target)
+        elif entry.is_dir() and not entry.is_symlink() and target.is_dir():
+            _move_into(entry, target)
+    shutil.rmtree(src)
+
+
+def follow_merged_usr(tree: Path, like: Path) -> None:
+    """Move *tree*'s ``lib``, ``bin``... under ``usr`` where *like* links them there.
+
+    A package tree is unpacked apart from the sysroot *like* and merged into
+    it later.  Where the sysroot has merged-/usr links, the package's files
+    must arrive through ``usr`` so that its relative symlinks (see
+    :func:`relativize_symlinks`) are computed from where they will be.
+    """
+    for name in (*MERGED_USR_DIRS, "lib64"):
+        top = tree / name
+        if top.is_dir() and not top.is_symlink() and (like / name).is_symlink():
+            _move_into(top, tree / "usr" / name)
 
 
 # --------------------------------------------------------------------------
@@ -782,26 +589,27 @@ def _quiet(_message: str) -> None:
 
 def _build(request: Request, root: Path, log: Log) -> None:
     """Fill *root* with a sysroot as *request* describes."""
-    apt = AptState(root / APT_DIR_NAME, request.arch, request.release, request.mirror)
-    apt.prepare()
+    state = apt.AptState(root / APT_DIR_NAME, request.arch, request.release, request.mirror)
+    state.prepare()
     where = f"{request.release}/{request.arch}"
     log(f"updating the {where} package index from {request.mirror}")
-    apt_update(apt)
+    apt.update(state)
     if request.rust is not None:
-        check_rust_std(apt, request.rust)  # before the long download
-    packages = resolve_packages(apt, seed_packages(request.version))
-    log(f"downloading {len(packages)} packages")
-    debs = download(apt, packages)
+        check_rust_std(state, request.rust)  # before the long download
+    log(f"downloading python{request.version} and the packages it needs")
+    _, debs = apt.resolve(state, [], seed_packages(request.version), EXCLUDED)
     log(f"unpacking {len(debs)} packages")
-    unpack(debs, root)
-    shutil.rmtree(apt.debs)
+    record = apt.unpack(debs, root, EXCLUDED)
     if request.rust is not None:
-        fetch_rust_std(apt, root, request.rust, log)
+        fetch_rust_std(state, root, request.rust, log)
+    state.clean()
+    apt.write_status(state.status, record)
+    state.preferences.write_text("", encoding="utf-8")
     relativize_symlinks(root)
     merge_usr(root)
     if not _python_path(root, request.version).is_file():
         raise SysrootError(f"the unpacked packages hold no usr/bin/python{request.version}")
-    _write_stamp(root, _new_stamp(request, packages))
+    _write_stamp(root, _new_stamp(request, [stanza["Package"] for stanza in record]))
 
 
 def _sibling(dest: Path, tag: str) -> Path:
@@ -832,13 +640,13 @@ def _build_and_install(request: Request, state: str, log: Log) -> None:
         raise
 
 
-def _seed_lists(source: Path, apt: AptState) -> None:
-    """Copy the package index files of *source* into *apt* (saves a download)."""
+def _seed_lists(source: Path, state: apt.AptState) -> None:
+    """Copy the package index files of *source* into *state* (saves a download)."""
     if not source.is_dir():
         return
     for path in source.iterdir():
         if path.is_file() and not path.is_symlink() and path.name != "lock":
-            shutil.copy2(path, apt.lists / path.name)
+            shutil.copy2(path, state.lists / path.name)
 
 
 def _replace_dir(new: Path, target: Path, trash: Path) -> None:
@@ -854,28 +662,68 @@ def _replace_dir(new: Path, target: Path, trash: Path) -> None:
         raise
 
 
-def merge_tree(src: Path, dest: Path, unit: Path, trash: Path) -> None:
-    """Move everything under *src* into *dest*.
+def plan_merge(src: Path, dest: Path, unit: Path | None = None) -> list[tuple[Path, Path]]:
+    """List the renames that move everything under *src* into *dest*.
 
-    Directories present on both sides are merged and other entries replace
-    their counterparts, except that the directory *unit* (relative to
-    *src*) replaces its counterpart as a whole, moving it to *trash*, so
-    that no file of an older copy survives.  Where *dest* has a directory
-    in place of a file, the directory is kept.
+    Directories present on both sides are merged, entry by entry; other
+    entries replace their counterparts, except that the directory *unit*
+    (relative to *src*) is listed whole.  Where *dest* has a directory in
+    place of a file, the directory is kept.  A directory of *src* where
+    *dest* has a file is refused here, before anything has moved.
     """
+    moves: list[tuple[Path, Path]] = []
 
     def walk(rel: Path) -> None:
         for entry in sorted((src / rel).iterdir()):
             part = rel / entry.name
             target = dest / part
+            real_dir = entry.is_dir() and not entry.is_symlink()
             if part == unit:
-                _replace_dir(entry, target, trash)
-            elif entry.is_dir() and not entry.is_symlink() and target.is_dir():
+                moves.append((entry, target))
+            elif real_dir and target.is_dir():
                 walk(part)
+            elif real_dir and os.path.lexists(target):
+                raise SysrootError(f"{target} is a file, but a package has a directory there")
             elif not target.is_dir():
-                os.replace(entry, target)
+                moves.append((entry, target))
 
     walk(Path())
+    return moves
+
+
+def merge_tree(src: Path, dest: Path, unit: Path | None, trash: Path) -> None:
+    """Move everything under *src* into *dest*, as :func:`plan_merge` lists it.
+
+    The directory *unit* replaces its counterpart as a whole, which is
+    moved to *trash*, so that no file of an older copy survives.
+    """
+    whole = None if unit is None else src / unit
+    for entry, target in plan_merge(src, dest, unit):
+        if entry == whole:
+            _replace_dir(entry, target, trash)
+        else:
+            os.replace(entry, target)
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done, then deliver it.
+
+    The block changes a finished sysroot with a few hundred renames; an
+    interruption halfway would leave a package half added.
+    """
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    except ValueError:  # not the main thread: signals cannot arrive here anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _add_rust(request: Request, rust: str, log: Log) -> None:
@@ -887,15 +735,15 @@ def _add_rust(request: Request, rust: str, log: Log) -> None:
     dest = request.dest
     stage = _sibling(dest, "rust")
     try:
-        apt = AptState(stage / APT_DIR_NAME, request.arch, request.release, request.mirror)
-        apt.prepare()
-        _seed_lists(dest / APT_DIR_NAME / "lists", apt)
+        state = apt.AptState(stage / APT_DIR_NAME, request.arch, request.release, request.mirror)
+        state.prepare()
+        _seed_lists(dest / APT_DIR_NAME / "lists", state)
         log(f"updating the {request.release}/{request.arch} package index from {request.mirror}")
-        apt_update(apt)
-        check_rust_std(apt, rust)
+        apt.update(state)
+        check_rust_std(state, rust)
         tree = stage / "tree"
         tree.mkdir()
-        fetch_rust_std(apt, tree, rust, log)
+        fetch_rust_std(state, tree, rust, log)
         relativize_symlinks(tree)
         unit = Path("usr", "lib", "rustlib", request.rust_triple)
         merge_tree(tree, dest, unit, stage / "old")
@@ -910,15 +758,18 @@ def _remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _absolute(dest: Path) -> Path:
+    dest = Path(dest).expanduser().absolute()
+    return dest.resolve() if dest.is_symlink() else dest
+
+
 def _request(
     arch: str, release: str, dest: Path, mirror: str | None, rust: bool = False
 ) -> Request:
     version = python_version(release)
     check_arch(arch)
     url = check_mirror(mirror if mirror is not None else default_mirror())
-    dest = Path(dest).expanduser().absolute()
-    if dest.is_symlink():
-        dest = dest.resolve()
+    dest = _absolute(dest)
     rustc = None
     if rust:
         rustc = debian_rustc_version()
@@ -963,6 +814,185 @@ def fetch(
     return python
 
 
+# --------------------------------------------------------------------------
+# Adding packages to a finished sysroot
+# --------------------------------------------------------------------------
+
+#: ``NAME`` or ``NAME=VERSION``, as Debian policy spells them.
+_PACKAGE = re.compile(r"^(?P<name>[a-z0-9][a-z0-9+.-]+)(=(?P<version>[A-Za-z0-9.+~:-]+))?$")
+
+
+def check_packages(packages: Sequence[str]) -> list[str]:
+    """Return *packages* if each is a Debian package name (``=VERSION`` allowed).
+
+    A package a sysroot never gets (see :data:`EXCLUDED_PACKAGES`) is refused
+    here, before anything is downloaded.
+    """
+    for package in packages:
+        found = _PACKAGE.match(package)
+        if found is None:
+            raise UsageError(
+                f"{package!r} is not a Debian package name "
+                "(the packages added are of the sysroot's own architecture)"
+            )
+        if is_excluded(found.group("name")):
+            raise UsageError(
+                f"{found.group('name')} is left out of every sysroot "
+                "(it is only of use on a running system)"
+            )
+    if not packages:
+        raise UsageError("--add needs at least one package")
+    return list(packages)
+
+
+@dataclass(frozen=True)
+class Sysroot:
+    """A finished sysroot and what its stamp and status file record."""
+
+    dest: Path
+    stamp: Mapping[str, object]
+    arch: str
+    release: str
+    mirror: str
+    #: One status record per package unpacked (with its version).
+    record: Sequence[Stanza]
+    #: Packages the stamp lists but the status file does not (older sysroots).
+    unrecorded: Sequence[str]
+
+    @property
+    def python(self) -> Path:
+        return _python_path(self.dest, SYSROOT_RELEASES[self.release])
+
+    def holds(self, package: str) -> bool:
+        """Tell whether *package* (``NAME`` or ``NAME=VERSION``) is unpacked here."""
+        name, _, version = package.partition("=")
+        if not version and name in self.unrecorded:
+            return True
+        return any(
+            stanza["Package"] == name and version in ("", stanza.get("Version"))
+            for stanza in self.record
+        )
+
+
+def _not_a_sysroot(dest: Path, why: str) -> SysrootError:
+    return SysrootError(
+        f"{dest} is not a {PROG} sysroot ({why}); make one first: "
+        f"{PROG} --arch ARCH --release RELEASE {shlex.quote(str(dest))}"
+    )
+
+
+def open_sysroot(dest: Path, mirror: str | None = None) -> Sysroot:
+    """Read what the finished sysroot *dest* records; refuse anything else."""
+    if not dest.is_dir():
+        raise _not_a_sysroot(dest, "no such directory")
+    stamp = _read_stamp(dest)
+    if not stamp:
+        raise _not_a_sysroot(dest, f"no readable {STAMP_NAME}")
+    arch, release = stamp.get("arch"), stamp.get("release")
+    if not (isinstance(arch, str) and arch in QEMU_SUFFIXES) or not (
+        isinstance(release, str) and release in SYSROOT_RELEASES
+    ):
+        raise _not_a_sysroot(dest, f"{STAMP_NAME} names no known architecture and release")
+    if not _python_path(dest, SYSROOT_RELEASES[release]).is_file():
+        raise _not_a_sysroot(dest, "it is unfinished: its python is missing")
+    recorded_mirror = stamp.get("mirror")
+    if mirror is None:
+        mirror = recorded_mirror if isinstance(recorded_mirror, str) else default_mirror()
+    record = apt.read_status(dest / APT_DIR_NAME / "status")
+    listed = stamp.get("packages")
+    unrecorded: list[str] = []
+    if not record and isinstance(listed, list):
+        unrecorded = [name for name in listed if isinstance(name, str)]
+    return Sysroot(dest, stamp, arch, release, check_mirror(mirror), record, unrecorded)
+
+
+def _stamp_after_add(
+    stamp: Mapping[str, object], record: Sequence[Stanza], packages: Sequence[str]
+) -> dict[str, object]:
+    """*stamp* listing the packages of *record*, and *packages* among those asked for."""
+    added = stamp.get("added")
+    before = [name for name in added if isinstance(name, str)] if isinstance(added, list) else []
+    names = {package.partition("=")[0] for package in packages}
+    return dict(
+        stamp,
+        packages=[stanza["Package"] for stanza in record],
+        added=sorted(names.union(before)),
+    )
+
+
+def _add_packages(sysroot: Sysroot, packages: Sequence[str], log: Log) -> bool:
+    """Download and unpack *packages* apart, then move them into the sysroot.
+
+    Return False if apt found nothing to download.  The sysroot changes only
+    after every download and unpack succeeded, with Ctrl-C held back while
+    the files, the status file, the index and the stamp are put in place.
+    """
+    dest = sysroot.dest
+    stage = _sibling(dest, "add")
+    try:
+        state = apt.AptState(stage / APT_DIR_NAME, sysroot.arch, sysroot.release, sysroot.mirror)
+        state.prepare()
+        _seed_lists(dest / APT_DIR_NAME / "lists", state)
+        log(f"updating the {sysroot.release}/{sysroot.arch} package index from {sysroot.mirror}")
+        apt.update(state)
+        log(f"downloading {' '.join(packages)} and the packages needed with it")
+        base, debs = apt.resolve(state, sysroot.record, packages, EXCLUDED, sysroot.unrecorded)
+        if not debs:
+            return False
+        tree = stage / "tree"
+        tree.mkdir()
+        log(f"unpacking {len(debs)} packages")
+        record = apt.merged(base, apt.unpack(debs, tree, EXCLUDED))
+        follow_merged_usr(tree, dest)
+        relativize_symlinks(tree)
+        moves = plan_merge(tree, dest)
+        stamp = _stamp_after_add(sysroot.stamp, record, packages)
+        (dest / APT_DIR_NAME).mkdir(exist_ok=True)
+        with _interrupts_held():
+            for entry, target in moves:
+                os.replace(entry, target)
+            apt.write_status(dest / APT_DIR_NAME / "status", record)
+            _replace_dir(state.lists, dest / APT_DIR_NAME / "lists", stage / "old-lists")
+            _write_stamp(dest, stamp)
+        return True
+    finally:
+        _remove_tree(stage)
+
+
+def add(
+    dest: Path,
+    packages: Sequence[str],
+    *,
+    mirror: str | None = None,
+    log: Log | None = None,
+) -> Path:
+    """Add Debian *packages* of the sysroot's architecture to the sysroot *dest*.
+
+    Return the path of its Host python.
+    apt resolves what they need beyond what *dest* holds; that is
+    downloaded, verified and unpacked apart, and only then moved into
+    *dest*, so a failure leaves *dest* as it was.  Packages *dest* already
+    holds are not fetched again.
+    """
+    say = log if log is not None else _quiet
+    wanted = check_packages(packages)
+    sysroot = open_sysroot(_absolute(dest), mirror)
+    missing = [package for package in wanted if not sysroot.holds(package)]
+    if not missing:
+        say(f"{sysroot.dest} already holds {' '.join(wanted)}")
+        return sysroot.python
+    _check_tools()
+    try:
+        added = _add_packages(sysroot, missing, say)
+    except OSError as exc:
+        raise SysrootError(f"cannot add to the sysroot at {sysroot.dest}: {exc}") from exc
+    if added:
+        say(f"added {' '.join(missing)} to {sysroot.dest}")
+    else:
+        say(f"{sysroot.dest} already holds what {' '.join(missing)} needs")
+    return sysroot.python
+
+
 def qemu_command(arch: str, sysroot: Path) -> list[str]:
     """Return the command prefix that runs *arch* binaries of *sysroot*.
 
@@ -992,24 +1022,25 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="Fetch a Debian sysroot with a Host python (no root needed) "
-        "and print the path of that python.",
+        usage=f"{PROG} [--arch ARCH] [--release RELEASE] [--mirror URL] [--rust] [-q] DEST\n"
+        f"       {PROG} --add PKG [PKG ...] [--mirror URL] [-q] DEST",
+        description="Fetch a Debian sysroot with a Host python (no root needed), "
+        "or add Debian packages to one, and print the path of that python.",
     )
     parser.add_argument(
         "--arch",
-        default=DEFAULT_ARCH,
         help=f"Debian architecture ({', '.join(SYSROOT_ARCHES)}; default {DEFAULT_ARCH})",
     )
     releases = ", ".join(f"{name} = python{ver}" for name, ver in SYSROOT_RELEASES.items())
     parser.add_argument(
         "--release",
-        default=DEFAULT_RELEASE,
         help=f"Debian release ({releases}; default {DEFAULT_RELEASE})",
     )
     parser.add_argument(
         "--mirror",
         metavar="URL",
-        help="Debian mirror (default: the one apt uses here, else deb.debian.org)",
+        help="Debian mirror (default: the one apt uses here, else deb.debian.org; "
+        "with --add, the one the sysroot was fetched from)",
     )
     parser.add_argument(
         "--rust",
@@ -1017,8 +1048,16 @@ def _parser() -> argparse.ArgumentParser:
         help="also unpack the Host's Rust standard library matching Debian's rustc here "
         "(adds it to an existing sysroot)",
     )
+    parser.add_argument(
+        "--add",
+        nargs="+",
+        action="extend",
+        metavar="PKG",
+        help="add these Debian packages of the sysroot's architecture, and what they need, "
+        "to the existing sysroot DEST (e.g. libpq-dev)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress")
-    parser.add_argument("dest", metavar="DEST", type=Path, help="directory to fill")
+    parser.add_argument("dest", metavar="DEST", type=Path, nargs="?", help="directory to fill")
     return parser
 
 
@@ -1027,14 +1066,35 @@ def _progress(message: str) -> None:
     sys.stderr.flush()
 
 
+def _dest(args: argparse.Namespace) -> Path:
+    """DEST; after ``--add PKG...`` it is the last word, which argparse gave to --add."""
+    if args.dest is not None:
+        return Path(args.dest)
+    if args.add is not None and len(args.add) > 1:
+        return Path(args.add.pop())
+    raise UsageError("the following arguments are required: DEST")
+
+
+def _run(args: argparse.Namespace) -> Path:
+    dest = _dest(args)
+    log = None if args.quiet else _progress
+    if args.add is None:
+        arch = args.arch or DEFAULT_ARCH
+        release = args.release or DEFAULT_RELEASE
+        return fetch(arch, release, dest, mirror=args.mirror, rust=args.rust, log=log)
+    if args.rust:
+        raise UsageError(f"--add cannot be combined with --rust; run {PROG} --rust DEST first")
+    if args.arch is not None or args.release is not None:
+        raise UsageError(
+            "--add takes no --arch or --release: it adds packages of the sysroot's own"
+        )
+    return add(dest, args.add, mirror=args.mirror, log=log)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        args = _parser().parse_args(argv)
-        log = None if args.quiet else _progress
-        python = fetch(
-            args.arch, args.release, args.dest, mirror=args.mirror, rust=args.rust, log=log
-        )
+        python = _run(_parser().parse_args(argv))
     except CrossenvError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code

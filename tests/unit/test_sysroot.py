@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-from crossenv import sysroot
+from crossenv import apt, sysroot
 from crossenv.errors import SysrootError, UsageError
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-DEPENDS_SAMPLE = DATA / "apt-depends-bookworm-arm64.txt"
 
 DEB822_SAMPLE = """\
 Types: deb
@@ -52,44 +51,6 @@ http://mirror.example.org/debian/ bookworm main contrib
 deb http://later.example.org/debian bookworm main
 """
 
-# Shaped like trixie's real output, where tzdata needs "debconf | debconf-2.0"
-# and the providers of debconf-2.0 would drag cdebconf and its libraries into
-# the sysroot.  netbase's bare debconf-2.0 dependency is added to check that a
-# virtual package one of whose providers is excluded is left out too.
-TRIXIE_LIKE_DEPENDS = """\
-python3.13
-  Depends: libpython3.13-stdlib
-  Depends: tzdata
-libpython3.13-stdlib
- |Depends: media-types
-  Depends: <mime-support>
-  Depends: netbase
-zlib1g-dev
-  Depends: zlib1g
- |Depends: libc6-dev
-  Depends: <libc-dev>
-    libc6-dev
-tzdata
- |Depends: debconf
-  Depends: <debconf-2.0>
-    cdebconf
-    debconf
-netbase
-  Depends: <debconf-2.0>
-    cdebconf
-    debconf
-media-types
-cdebconf
-  Depends: libnewt0.52
-libnewt0.52
-zlib1g
-  Depends: libc6:arm64
-libc6-dev
-  Depends: libc6
-libc6
-<debconf-2.0>
-"""
-
 
 @pytest.fixture
 def no_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,7 +59,7 @@ def no_subprocess(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("no command may run in this test")
 
-    monkeypatch.setattr(sysroot, "_run", refuse)
+    monkeypatch.setattr(apt, "run", refuse)
 
 
 def fake_which(present: set[str]) -> Callable[[str], str | None]:
@@ -231,27 +192,52 @@ def test_default_mirror_falls_back_to_deb_debian_org(tmp_path: Path) -> None:
 
 def test_apt_options_keep_apt_private(tmp_path: Path) -> None:
     root = tmp_path / "with space" / ".crossenv-apt"
-    apt = sysroot.AptState(root, "armhf", "bookworm", "http://m.example/debian")
-    options = apt.options()
+    state = apt.AptState(root, "armhf", "bookworm", "http://m.example/debian")
+    options = state.options()
     settings = options[1::2]
     assert options[::2] == ["-o"] * len(settings)
     assert f"Dir::Etc::sourcelist={root / 'sources.list'}" in settings
     assert f"Dir::State::status={root / 'status'}" in settings
-    assert "Dir::Etc::sourceparts=-" in settings
+    assert f"Dir::Etc::sourceparts={root / 'parts'}" in settings
+    assert f"Dir::Cache::archives={root / 'cache' / 'archives'}" in settings
     assert "APT::Architecture=armhf" in settings
     assert "APT::Architectures::=armhf" in settings
     assert "Debug::NoLocking=1" in settings
+    assert "APT::Get::AllowUnauthenticated=false" in settings
+    assert "Acquire::AllowInsecureRepositories=false" in settings
+    assert state.environ()["APT_CONFIG"] == str(root / "apt.conf")
 
 
 def test_apt_prepare_writes_sources_and_status(tmp_path: Path) -> None:
-    apt = sysroot.AptState(tmp_path / "apt", "arm64", "trixie", "http://m.example/debian")
-    apt.prepare()
+    state = apt.AptState(tmp_path / "apt", "arm64", "trixie", "http://m.example/debian")
+    state.prepare()
     keyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
-    expected = f"deb [arch=arm64 signed-by={keyring}] http://m.example/debian trixie main\n"
-    assert apt.sources.read_text() == expected
+    options = f"[arch=arm64 signed-by={keyring} target=Packages]"
+    assert state.sources.read_text() == f"deb {options} http://m.example/debian trixie main\n"
     assert (tmp_path / "apt" / "status").read_text() == ""
+    assert (tmp_path / "apt" / "preferences").read_text() == ""
     assert (tmp_path / "apt" / "lists" / "partial").is_dir()
     assert (tmp_path / "apt" / "cache" / "archives" / "partial").is_dir()
+    assert "#clear APT::Update::Post-Invoke-Success;" in state.config.read_text()
+
+
+def test_machine_config_keeps_the_machine_settings_but_drops_hooks(tmp_path: Path) -> None:
+    (tmp_path / "apt.conf.d").mkdir()
+    (tmp_path / "apt.conf").write_text("")
+    user = tmp_path / "user.conf"
+    user.write_text("")
+    text = apt.machine_config(tmp_path, {"APT_CONFIG": str(user)})
+    lines = text.splitlines()
+    includes = [line for line in lines if line.startswith("#include")]
+    assert includes == [
+        f'#include "{user}";',
+        f'#include "{tmp_path / "apt.conf.d"}/";',
+        f'#include "{tmp_path / "apt.conf"}";',
+    ]
+    assert {f"#clear {hook};" for hook in apt.HOOKS} <= set(lines)
+    assert lines[-2:] == ['Dir::Etc::parts "/dev/null";', 'Dir::Etc::main "/dev/null";']
+    bare = apt.machine_config(tmp_path / "missing", {})
+    assert "#include" not in bare
 
 
 def test_apt_error_line_prefers_errors_then_failed_fetches() -> None:
@@ -259,56 +245,112 @@ def test_apt_error_line_prefers_errors_then_failed_fetches() -> None:
         "W: Failed to fetch http://x/debian/dists/bookworm/InRelease  Could not resolve 'x'\n"
         "W: Some index files failed to download.\n"
     )
-    line = sysroot.apt_error_line(stderr)
+    line = apt.error_line(stderr)
     assert (
         line == "W: Failed to fetch http://x/debian/dists/bookworm/InRelease Could not resolve 'x'"
     )
-    assert sysroot.apt_error_line("Err:1 foo\nE: broken\nE: later\n") == "E: broken"
-    assert sysroot.apt_error_line("") == "(no output)"
+    assert apt.error_line("Err:1 foo\nE: broken\nE: later\n") == "E: broken"
+    assert apt.error_line("") == "(no output)"
 
 
-# -- apt-cache depends output ---------------------------------------------------
+# -- status records ------------------------------------------------------------
+
+CONTROL = """\
+Package: libpq5
+Source: postgresql-15
+Version: 15.18-0+deb12u1
+Architecture: arm64
+Maintainer: Debian PostgreSQL Maintainers <team+postgresql@tracker.debian.org>
+Installed-Size: 836
+Depends: libc6 (>= 2.34), libgssapi-krb5-2 (>= 1.17), libldap-2.5-0 (>= 2.5.4)
+Multi-Arch: same
+Section: libs
+Priority: optional
+Description: PostgreSQL C client library
+ libpq is a C library that enables user programs to communicate with
+ the PostgreSQL database server.
+ .
+ More text.
+"""
+
+DEBCONF = """\
+Package: debconf
+Version: 1.5.82
+Installed-Size: 523
+Depends: perl-base (>= 5.20.1-3~)
+Pre-Depends: perl-base (>= 5.20.1-3~)
+Provides: debconf-2.0
+Architecture: all
+Multi-Arch: foreign
+Filename: pool/main/d/debconf/debconf_1.5.82_all.deb
+"""
 
 
-def test_filter_depends_on_captured_bookworm_output() -> None:
-    seeds = sysroot.seed_packages("3.11")
-    packages = sysroot.filter_depends(DEPENDS_SAMPLE.read_text(), seeds)
-    assert packages == sorted(set(packages))
-    assert set(seeds) <= set(packages)
-    assert {"libc6", "libssl3", "libffi8", "zlib1g-dev", "libexpat1-dev"} <= set(packages)
-    unwanted = {"perl", "perl-base", "perl-modules-5.36", "libperl5.36", "dpkg", "tar"}
-    unwanted |= {"mime-support", "media-types", "mailcap", "readline-common", "install-info"}
-    assert not unwanted & set(packages)
-    assert not [name for name in packages if name.startswith("<")]
-
-
-def test_filter_depends_drops_what_only_excluded_packages_need() -> None:
-    packages = sysroot.filter_depends(DEPENDS_SAMPLE.read_text(), sysroot.seed_packages("3.11"))
-    # In bookworm only libperl5.36 needs the gdbm libraries.
-    assert "libgdbm6" not in packages
-    assert "libgdbm-compat4" not in packages
-
-
-def test_filter_depends_prunes_the_debconf_alternative() -> None:
-    packages = sysroot.filter_depends(TRIXIE_LIKE_DEPENDS, ["python3.13", "zlib1g-dev"])
-    assert packages == [
-        "libc6",
-        "libc6-dev",
-        "libpython3.13-stdlib",
-        "netbase",
-        "python3.13",
-        "zlib1g",
-        "zlib1g-dev",
+def test_parse_and_format_stanzas_round_trip() -> None:
+    (stanza,) = apt.parse_stanzas(CONTROL)
+    assert stanza["Package"] == "libpq5"
+    assert stanza["Description"].splitlines()[1:] == [
+        " libpq is a C library that enables user programs to communicate with",
+        " the PostgreSQL database server.",
+        " .",
+        " More text.",
     ]
+    assert apt.format_stanzas([stanza]) == CONTROL + "\n"
+    assert len(apt.parse_stanzas(CONTROL + "\n\n" + DEBCONF)) == 2
+    assert apt.format_stanzas([{"Conffiles": "\n /etc/x 0123"}]) == "Conffiles:\n /etc/x 0123\n\n"
 
 
-def test_parse_depends_records_alternatives_and_providers() -> None:
-    graph = sysroot.parse_depends(TRIXIE_LIKE_DEPENDS)
-    assert graph["tzdata"] == [[["debconf"], ["<debconf-2.0>", "cdebconf", "debconf"]]]
-    assert graph["zlib1g-dev"] == [[["zlib1g"]], [["libc6-dev"], ["<libc-dev>", "libc6-dev"]]]
-    assert graph["zlib1g"] == [[["libc6"]]]
-    assert graph["netbase"] == [[["<debconf-2.0>", "cdebconf", "debconf"]]]
-    assert graph["media-types"] == []
+def test_status_stanza_keeps_what_the_resolver_reads() -> None:
+    (stanza,) = apt.parse_stanzas(CONTROL)
+    record = apt.status_stanza(stanza)
+    assert list(record) == [
+        "Package",
+        "Status",
+        "Priority",
+        "Section",
+        "Installed-Size",
+        "Architecture",
+        "Multi-Arch",
+        "Source",
+        "Version",
+        "Depends",
+    ]
+    assert record["Status"] == "install ok installed"
+    assert record["Depends"] == stanza["Depends"]
+
+
+def test_stand_in_has_no_dependencies_but_provides() -> None:
+    (stanza,) = apt.parse_stanzas(DEBCONF)
+    assert apt.stand_in(stanza) == {
+        "Package": "debconf",
+        "Status": "install ok installed",
+        "Architecture": "all",
+        "Multi-Arch": "foreign",
+        "Version": "1.5.82",
+        "Provides": "debconf-2.0",
+    }
+
+
+def test_status_file_is_written_sorted_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "status"
+    assert apt.read_status(path) == []
+    records = [apt.status_stanza(s) for s in apt.parse_stanzas(DEBCONF + "\n" + CONTROL)]
+    apt.write_status(path, records)
+    assert [s["Package"] for s in apt.read_status(path)] == ["debconf", "libpq5"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["status"]
+
+
+def test_pin_out_forbids_archive_versions() -> None:
+    assert apt.pin_out(["perl", "libperl*"]) == (
+        "Package: perl libperl*\nPin: release o=Debian\nPin-Priority: -1\n"
+    )
+
+
+def test_exclusions_as_queries_and_pins() -> None:
+    queries, pins = sysroot.EXCLUDED.queries(), sysroot.EXCLUDED.pins()
+    assert "debconf" in queries and "debconf" in pins
+    assert "^perl-modules-" in queries and "perl-modules-*" in pins
+    assert "^libperl" in queries and "libperl*" in pins
 
 
 @pytest.mark.parametrize(
@@ -321,6 +363,122 @@ def test_is_excluded(name: str) -> None:
 @pytest.mark.parametrize("name", ["libc6", "libpython3.11-stdlib", "zlib1g", "libtirpc3"])
 def test_is_not_excluded(name: str) -> None:
     assert not sysroot.is_excluded(name)
+
+
+# -- resolving with apt (apt itself faked) ----------------------------------------
+
+
+def fake_show(stanzas: str) -> Callable[[apt.AptState, list[str]], list[dict[str, str]]]:
+    def show(_state: apt.AptState, names: list[str]) -> list[dict[str, str]]:
+        found = apt.parse_stanzas(stanzas)
+        return [s for s in found if s["Package"] in names or sysroot.is_excluded(s["Package"])]
+
+    return show
+
+
+def test_resolve_poses_the_record_and_stand_ins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    state.prepare()
+    zlib = "Package: zlib1g\nVersion: 1:1.2.13\nArchitecture: arm64\nFilename: pool/z.deb\n"
+    monkeypatch.setattr(apt, "show", fake_show(DEBCONF + "\n" + zlib))
+    asked: list[list[str]] = []
+
+    def install(_state: apt.AptState, names: list[str]) -> list[Path]:
+        asked.append(names)
+        status = {s["Package"]: s for s in apt.read_status(state.status)}
+        assert set(status) == {"debconf", "libpq5", "zlib1g"}
+        assert "Depends" not in status["debconf"]  # a stand-in
+        assert "Filename" not in status["zlib1g"]  # assumed from the index
+        assert "debconf" in state.preferences.read_text()
+        return [tmp_path / "x.deb"]
+
+    monkeypatch.setattr(apt, "install", install)
+    record = [apt.status_stanza(apt.parse_stanzas(CONTROL)[0])]
+    wanted = ["libpq-dev"]
+    base, debs = apt.resolve(state, record, wanted, sysroot.EXCLUDED, ["zlib1g", "libpq5"])
+    assert asked == [["libpq-dev"]]
+    assert [s["Package"] for s in base] == ["libpq5", "zlib1g"]
+    assert debs == [tmp_path / "x.deb"]
+
+
+def fake_run(
+    returncode: int, stdout: str = "", stderr: str = ""
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    def run(cmd: list[str], *_args: object, **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(cmd, returncode, stdout, stderr)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "E: Unable to locate package nosuch-dev\n",
+        "E: Package 'nosuch-dev' has no installation candidate\n",
+        "E: Version '1.0' for 'nosuch-dev' was not found\n",
+    ],
+)
+def test_install_names_an_unknown_package(
+    stderr: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apt, "run", fake_run(100, stderr=stderr))
+    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    with pytest.raises(UsageError, match=r"^bookworm/arm64 has no package nosuch-dev \(at "):
+        apt.install(state, ["nosuch-dev"])
+
+
+def test_install_explains_a_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stdout = (
+        "Reading package lists...\n"
+        "The following packages will be REMOVED:\n"
+        "  libcurl4-gnutls-dev\n"
+        "The following NEW packages will be installed:\n"
+        "  libcurl4-openssl-dev\n"
+    )
+    stderr = "E: Packages need to be removed but remove is disabled.\n"
+    monkeypatch.setattr(apt, "run", fake_run(100, stdout, stderr))
+    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    with pytest.raises(SysrootError) as info:
+        apt.install(state, ["libcurl4-openssl-dev"])
+    assert str(info.value) == (
+        "apt-get cannot add libcurl4-openssl-dev: "
+        "it conflicts with libcurl4-gnutls-dev, which the sysroot holds"
+    )
+
+
+def test_install_reports_the_first_unmet_dependency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdout = (
+        "The following packages have unmet dependencies:\n"
+        " libfoo-dev : Depends: libbar (= 2) but 1 is to be installed\n"
+        " libbaz : Depends: x\n"
+    )
+    stderr = "E: Unable to correct problems, you have held broken packages.\n"
+    monkeypatch.setattr(apt, "run", fake_run(100, stdout, stderr))
+    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    with pytest.raises(SysrootError, match=r"libfoo-dev : Depends: libbar \(= 2\) but 1 is"):
+        apt.install(state, ["libfoo-dev"])
+
+
+def test_unpack_skips_excluded_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    controls = {"a.deb": CONTROL, "b.deb": DEBCONF}
+    extracted: list[str] = []
+    monkeypatch.setattr(apt, "control", lambda deb: apt.parse_stanzas(controls[deb.name])[0])
+    monkeypatch.setattr(apt, "extract", lambda debs, root: extracted.extend(d.name for d in debs))
+    debs = [tmp_path / "a.deb", tmp_path / "b.deb"]
+    records = apt.unpack(debs, tmp_path, sysroot.EXCLUDED)
+    assert extracted == ["a.deb"]
+    assert [r["Package"] for r in records] == ["libpq5"]
+
+
+def test_merged_record_prefers_the_new_version() -> None:
+    old = [{"Package": "b", "Version": "1"}, {"Package": "a", "Version": "1"}]
+    new = [{"Package": "b", "Version": "2"}, {"Package": "c", "Version": "1"}]
+    merged = apt.merged(old, new)
+    assert [(s["Package"], s["Version"]) for s in merged] == [("a", "1"), ("b", "2"), ("c", "1")]
 
 
 # -- DEST safety -----------------------------------------------------------------
@@ -621,12 +779,12 @@ def test_rust_std_mismatch_names_both_versions() -> None:
 def test_check_rust_std_raises_the_mismatch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def apt(_apt: object, tool: str, args: list[str], cwd: object = None) -> str:
+    def call(_state: object, tool: str, args: list[str], cwd: object = None) -> str:
         assert (tool, args) == ("apt-cache", ["madison", "libstd-rust-dev"])
         return MADISON_TRIXIE
 
-    monkeypatch.setattr(sysroot, "_apt", apt)
-    state = sysroot.AptState(tmp_path, "arm64", "trixie", "http://m/debian")
+    monkeypatch.setattr(apt, "call", call)
+    state = apt.AptState(tmp_path, "arm64", "trixie", "http://m/debian")
     with pytest.raises(SysrootError, match=r"rustc is 1\.63\.0\+dfsg1-2 but trixie has"):
         sysroot.check_rust_std(state, RUSTC_BOOKWORM)
     sysroot.check_rust_std(state, "1.85.1+dfsg1-1+deb13u1")
@@ -740,13 +898,13 @@ def test_failed_rust_addition_leaves_the_sysroot_alone(
     stamp = (dest / sysroot.STAMP_NAME).read_text()
     seen: list[Path] = []
 
-    def check(apt: sysroot.AptState, rustc: str) -> None:
-        seen.extend(apt.lists.iterdir())
+    def check(state: apt.AptState, rustc: str) -> None:
+        seen.extend(state.lists.iterdir())
         raise SysrootError(sysroot.rust_std_mismatch(rustc, ["1.85.1"], "trixie", "arm64"))
 
     monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
     monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
-    monkeypatch.setattr(sysroot, "apt_update", lambda apt: None)
+    monkeypatch.setattr(apt, "update", lambda state: None)
     monkeypatch.setattr(sysroot, "check_rust_std", check)
     with pytest.raises(SysrootError, match=r"Debian's rustc is 1\.63\.0"):
         sysroot.fetch("arm64", "trixie", dest, mirror="http://m/debian", rust=True)
@@ -759,3 +917,339 @@ def test_failed_rust_addition_leaves_the_sysroot_alone(
 def test_main_help_mentions_rust(capsys: pytest.CaptureFixture[str]) -> None:
     assert sysroot.main(["--help"]) == 0
     assert "--rust" in capsys.readouterr().out
+
+
+# -- adding packages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["libpq-dev", "libstdc++-12-dev", "libfoo=1:2.0-1~deb12u1"])
+def test_check_packages_accepts_debian_names(name: str) -> None:
+    assert sysroot.check_packages([name]) == [name]
+
+
+@pytest.mark.parametrize("name", ["libpq-dev:arm64", "LibPQ", "-x", "a", "lib foo", "../x"])
+def test_check_packages_refuses_other_words(name: str) -> None:
+    with pytest.raises(UsageError, match="is not a Debian package name"):
+        sysroot.check_packages([name])
+
+
+@pytest.mark.parametrize("name", ["perl", "perl-modules-5.36", "tzdata=2024a-0+deb12u1"])
+def test_check_packages_refuses_excluded_packages(name: str) -> None:
+    with pytest.raises(UsageError, match="is left out of every sysroot"):
+        sysroot.check_packages([name])
+
+
+def make_sysroot(dest: Path, release: str = "bookworm", merged: bool = False) -> None:
+    """A finished sysroot as crossenv-sysroot leaves it (without the packages)."""
+    write_stamp(dest, "arm64", release)
+    set_stamp(dest, mirror="http://m.example/debian", packages=["libc6"])
+    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    lists.mkdir(parents=True)
+    (lists / "m.example_debian_dists_bookworm_InRelease").write_text("old index")
+    libc = apt.status_stanza({"Package": "libc6", "Version": "2.36-9", "Architecture": "arm64"})
+    apt.write_status(dest / sysroot.APT_DIR_NAME / "status", [libc])
+    (dest / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (dest / "usr" / "lib" / "aarch64-linux-gnu" / "libc.so.6").write_text("libc")
+    if merged:
+        (dest / "lib").symlink_to("usr/lib")
+    else:
+        (dest / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+
+
+def test_open_sysroot_reads_stamp_and_status(tmp_path: Path) -> None:
+    make_sysroot(tmp_path)
+    found = sysroot.open_sysroot(tmp_path)
+    assert (found.arch, found.release, found.mirror) == (
+        "arm64",
+        "bookworm",
+        "http://m.example/debian",
+    )
+    assert [s["Package"] for s in found.record] == ["libc6"]
+    assert found.unrecorded == []
+    assert found.python == tmp_path / "usr" / "bin" / "python3.11"
+    assert found.holds("libc6") and found.holds("libc6=2.36-9")
+    assert not found.holds("libc6=2.36-10") and not found.holds("libpq-dev")
+    assert sysroot.open_sysroot(tmp_path, "http://other/debian/").mirror == "http://other/debian"
+
+
+def test_open_sysroot_of_an_older_version_uses_the_stamp(tmp_path: Path) -> None:
+    make_sysroot(tmp_path)
+    (tmp_path / sysroot.APT_DIR_NAME / "status").write_text("")
+    found = sysroot.open_sysroot(tmp_path)
+    assert found.record == []
+    assert found.unrecorded == ["libc6"]
+    assert found.holds("libc6")
+
+
+def test_open_sysroot_refuses_what_is_not_one(tmp_path: Path) -> None:
+    with pytest.raises(SysrootError, match="no such directory") as info:
+        sysroot.open_sysroot(tmp_path / "missing")
+    assert info.value.exit_code == 7
+    with pytest.raises(SysrootError, match=r"no readable \.crossenv-sysroot\.json"):
+        sysroot.open_sysroot(tmp_path)
+    (tmp_path / sysroot.STAMP_NAME).write_text('{"arch": "sparc", "release": "bookworm"}')
+    with pytest.raises(SysrootError, match="names no known architecture"):
+        sysroot.open_sysroot(tmp_path)
+    (tmp_path / sysroot.STAMP_NAME).write_text('{"arch": "arm64", "release": "bookworm"}')
+    with pytest.raises(SysrootError, match="unfinished") as info:
+        sysroot.open_sysroot(tmp_path)
+    assert "crossenv-sysroot --arch ARCH --release RELEASE" in str(info.value)
+
+
+def test_add_of_held_packages_runs_nothing(tmp_path: Path, no_subprocess: None) -> None:
+    make_sysroot(tmp_path)
+    messages: list[str] = []
+    python = sysroot.add(tmp_path, ["libc6"], log=messages.append)
+    assert python == tmp_path / "usr" / "bin" / "python3.11"
+    assert messages == [f"{tmp_path} already holds libc6"]
+
+
+def fake_resolution(
+    monkeypatch: pytest.MonkeyPatch, files: dict[str, str], links: dict[str, str]
+) -> list[list[str]]:
+    """Make resolve() and unpack() pretend apt fetched libpq5 with *files* and *links*."""
+    asked: list[list[str]] = []
+
+    def resolve(
+        state: apt.AptState,
+        record: list[dict[str, str]],
+        wanted: list[str],
+        excluded: apt.Exclusions,
+        unrecorded: list[str],
+    ) -> tuple[list[dict[str, str]], list[Path]]:
+        assert excluded is sysroot.EXCLUDED
+        assert state.lists.joinpath("m.example_debian_dists_bookworm_InRelease").is_file()
+        state.lists.joinpath("m.example_debian_dists_bookworm_InRelease").write_text("new index")
+        asked.append(list(wanted))
+        return list(record), [state.archives / "libpq5.deb"]
+
+    def unpack(debs: list[Path], root: Path, excluded: apt.Exclusions) -> list[dict[str, str]]:
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        for name, target in links.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).symlink_to(target)
+        return [apt.status_stanza(apt.parse_stanzas(CONTROL)[0])]
+
+    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(apt, "update", lambda state: None)
+    monkeypatch.setattr(apt, "resolve", resolve)
+    monkeypatch.setattr(apt, "unpack", unpack)
+    return asked
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_add_moves_the_packages_in_and_records_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merged: bool
+) -> None:
+    dest = tmp_path / "sys root"
+    make_sysroot(dest, merged=merged)
+    files = {
+        "lib/aarch64-linux-gnu/libpq.so.5.15": "libpq",
+        "usr/include/postgresql/libpq-fe.h": "header",
+        "usr/lib/aarch64-linux-gnu/pkgconfig/libpq.pc": "pc",
+    }
+    links = {"usr/lib/aarch64-linux-gnu/libpq.so": "/lib/aarch64-linux-gnu/libpq.so.5.15"}
+    asked = fake_resolution(monkeypatch, files, links)
+    messages: list[str] = []
+    python = sysroot.add(dest, ["libc6", "libpq-dev"], log=messages.append)
+    assert python == dest / "usr" / "bin" / "python3.11"
+    assert asked == [["libpq-dev"]]
+    assert (dest / "usr" / "lib" / "aarch64-linux-gnu" / "libpq.so").read_text() == "libpq"
+    assert not os.path.isabs(os.readlink(dest / "usr" / "lib" / "aarch64-linux-gnu" / "libpq.so"))
+    assert (dest / "usr" / "include" / "postgresql" / "libpq-fe.h").read_text() == "header"
+    assert (dest / "lib").is_symlink() == merged
+    record = apt.read_status(dest / sysroot.APT_DIR_NAME / "status")
+    assert [s["Package"] for s in record] == ["libc6", "libpq5"]
+    stamp = stamp_of(dest)
+    assert stamp["packages"] == ["libc6", "libpq5"]
+    assert stamp["added"] == ["libpq-dev"]
+    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    assert (lists / "m.example_debian_dists_bookworm_InRelease").read_text() == "new index"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sys root"]
+    assert messages[-1] == f"added libpq-dev to {dest}"
+
+
+def test_failed_add_leaves_the_sysroot_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "sysroot"
+    make_sysroot(dest)
+    (dest / "usr" / "include").write_text("a file where a package has a directory")
+    before = list(tree_listing(dest))
+    stamp = (dest / sysroot.STAMP_NAME).read_text()
+    fake_resolution(
+        monkeypatch,
+        {"lib/aarch64-linux-gnu/libpq.so.5": "x", "usr/include/libpq-fe.h": "header"},
+        {},
+    )
+    with pytest.raises(SysrootError, match="is a file, but a package has a directory there"):
+        sysroot.add(dest, ["libpq-dev"])
+    assert list(tree_listing(dest)) == before
+    assert (dest / sysroot.STAMP_NAME).read_text() == stamp
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
+
+
+def test_interrupted_add_leaves_the_sysroot_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "sysroot"
+    make_sysroot(dest)
+    before = list(tree_listing(dest))
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(apt, "update", lambda state: None)
+    monkeypatch.setattr(apt, "resolve", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sysroot.add(dest, ["libpq-dev"])
+    assert list(tree_listing(dest)) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
+
+
+def test_ctrl_c_is_held_back_until_the_block_ends() -> None:
+    done: list[str] = []
+    with pytest.raises(KeyboardInterrupt), sysroot._interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        done.append("finished")
+    assert done == ["finished"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_plan_merge_lists_moves_and_keeps_directories(tmp_path: Path) -> None:
+    src, dest = tmp_path / "src", tmp_path / "dest"
+    (src / "usr" / "lib").mkdir(parents=True)
+    (src / "usr" / "lib" / "new.so").write_text("")
+    (src / "usr" / "share").mkdir()
+    (src / "usr" / "lib" / "keep").write_text("a file where dest has a directory")
+    (dest / "usr" / "lib" / "keep").mkdir(parents=True)
+    moves = sysroot.plan_merge(src, dest)
+    assert moves == [
+        (src / "usr" / "lib" / "new.so", dest / "usr" / "lib" / "new.so"),
+        (src / "usr" / "share", dest / "usr" / "share"),
+    ]
+
+
+def test_follow_merged_usr_moves_lib_under_usr(tmp_path: Path) -> None:
+    tree, like = tmp_path / "tree", tmp_path / "like"
+    (like / "usr" / "lib").mkdir(parents=True)
+    (like / "lib").symlink_to("usr/lib")
+    (like / "bin").mkdir()
+    (tree / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (tree / "lib" / "aarch64-linux-gnu" / "libz.so.1").write_text("z")
+    (tree / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (tree / "usr" / "lib" / "aarch64-linux-gnu" / "libz.a").write_text("a")
+    (tree / "bin").mkdir()
+    sysroot.follow_merged_usr(tree, like)
+    assert sorted(tree_listing(tree)) == [
+        "bin",
+        "usr",
+        "usr/lib",
+        "usr/lib/aarch64-linux-gnu",
+        "usr/lib/aarch64-linux-gnu/libz.a",
+        "usr/lib/aarch64-linux-gnu/libz.so.1",
+    ]
+
+
+def test_main_add_takes_dest_as_the_last_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], no_subprocess: None
+) -> None:
+    make_sysroot(tmp_path)
+    assert sysroot.main(["--add", "libc6", str(tmp_path)]) == 0
+    assert sysroot.main([str(tmp_path), "--add", "libc6"]) == 0
+    assert sysroot.main(["-q", "--add", "libc6", "--add", "libc6", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{tmp_path / 'usr' / 'bin' / 'python3.11'}\n" * 3
+    assert err == f"crossenv-sysroot: {tmp_path} already holds libc6\n" * 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["--add", "libpq-dev"], 2, "the following arguments are required: DEST"),
+        (["--add", "libpq-dev", "--rust", "D"], 2, "--add cannot be combined with --rust"),
+        (["--add", "libpq-dev", "--arch", "armhf", "D"], 2, "--add takes no --arch"),
+        (["--add", "perl", "D"], 2, "perl is left out of every sysroot"),
+        (["--add", "libpq-dev", "D"], 7, "is not a crossenv-sysroot sysroot"),
+    ],
+)
+def test_main_add_refusals_are_one_line(
+    argv: list[str],
+    code: int,
+    message: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    no_subprocess: None,
+) -> None:
+    dest = tmp_path / "not a sysroot"
+    dest.mkdir()
+    (dest / "mine").write_text("")
+    argv = [str(dest) if word == "D" else word for word in argv]
+    assert sysroot.main(argv) == code
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("crossenv-sysroot: error: ")
+    assert message in err
+    assert sorted(p.name for p in dest.iterdir()) == ["mine"]
+
+
+def test_main_help_mentions_add(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sysroot.main(["--help"]) == 0
+    assert "--add PKG [PKG ...]" in capsys.readouterr().out
+
+
+def test_fetch_lets_apt_resolve_and_records_what_it_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
+) -> None:
+    asked: list[tuple[list[str], list[str]]] = []
+
+    def resolve(
+        state: apt.AptState,
+        record: list[dict[str, str]],
+        wanted: list[str],
+        excluded: apt.Exclusions,
+        unrecorded: tuple[str, ...] = (),
+    ) -> tuple[list[dict[str, str]], list[Path]]:
+        asked.append((list(wanted), [s["Package"] for s in record]))
+        assert excluded is sysroot.EXCLUDED
+        return [], [state.archives / "python3.11.deb"]
+
+    def unpack(debs: list[Path], root: Path, excluded: apt.Exclusions) -> list[dict[str, str]]:
+        (root / "usr" / "bin").mkdir(parents=True)
+        (root / "usr" / "bin" / "python3.11").write_text("")
+        (root / "usr" / "lib").mkdir()
+        return [apt.status_stanza({"Package": "python3.11", "Version": "3.11.2-6"})]
+
+    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(apt, "update", lambda state: None)
+    monkeypatch.setattr(apt, "resolve", resolve)
+    monkeypatch.setattr(apt, "unpack", unpack)
+    dest = tmp_path / "sysroot"
+    python = sysroot.fetch("arm64", "bookworm", dest, mirror="http://m/debian")
+    assert python == dest / "usr" / "bin" / "python3.11"
+    assert asked == [(sysroot.seed_packages("3.11"), [])]
+    assert stamp_of(dest)["packages"] == ["python3.11"]
+    record = apt.read_status(dest / sysroot.APT_DIR_NAME / "status")
+    assert [(s["Package"], s["Version"]) for s in record] == [("python3.11", "3.11.2-6")]
+    assert (dest / sysroot.APT_DIR_NAME / "preferences").read_text() == ""
+    assert os.readlink(dest / "lib") == "usr/lib"
+
+
+def test_add_of_what_the_sysroot_provides_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = tmp_path / "sysroot"
+    make_sysroot(dest)
+    before = list(tree_listing(dest))
+    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(apt, "update", lambda state: None)
+    monkeypatch.setattr(apt, "resolve", lambda *args: ([], []))
+    messages: list[str] = []
+    sysroot.add(dest, ["libc-dev"], log=messages.append)
+    assert messages[-1] == f"{dest} already holds what libc-dev needs"
+    assert list(tree_listing(dest)) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]

@@ -1,0 +1,141 @@
+"""System libraries of the Host: ``crossenv-sysroot --add`` and the ``*-config`` shims.
+
+``libpq-dev`` is added to a copy of the cached bookworm arm64 sysroot (the
+other tests keep the sysroot they fetched), at a path with a space.
+psycopg2 then cross-builds against it: its ``setup.py`` asks ``pg_config``,
+which in a Cross-python build must be crossenv's shim, not this machine's
+``/usr/bin/pg_config`` (whose answers are x86-64 paths of the Build machine).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from crossenv import configscripts, crossfiles, sysroot
+
+from .conftest import Setup, build_python, crossenv_command, elf_machine, fetch_sysroot, repo_env
+
+pytestmark = pytest.mark.integration
+
+RELEASE = "bookworm"
+VERSION = "3.11"
+MULTIARCH = "aarch64-linux-gnu"
+
+
+def add_command(dest: Path, *packages: str) -> List[str]:
+    return [sys.executable, "-m", "crossenv.sysroot", "--add", *packages, str(dest)]
+
+
+@pytest.fixture(scope="module")
+def libpq_sysroot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bookworm arm64 sysroot with ``libpq-dev`` added."""
+    base = fetch_sysroot(RELEASE).parents[2]
+    copy = tmp_path_factory.mktemp("syslibs") / "sys root"
+    shutil.copytree(base, copy, symlinks=True)
+    done = subprocess.run(
+        add_command(copy, "libpq-dev"), env=repo_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{copy / 'usr' / 'bin' / f'python{VERSION}'}\n"
+    assert "crossenv-sysroot: added libpq-dev to" in done.stderr
+    return copy
+
+
+def cross_environ(root: Path) -> Dict[str, str]:
+    """The pkg-config variables crossenv sets for every Cross-python build."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PKG_CONFIG")}
+    env["PKG_CONFIG_SYSROOT_DIR"] = str(root)
+    env["PKG_CONFIG_LIBDIR"] = ":".join(crossfiles.pkg_config_dirs(str(root), MULTIARCH))
+    return env
+
+
+def test_added_libpq_is_for_aarch64(libpq_sysroot: Path) -> None:
+    libdir = libpq_sysroot / "usr" / "lib" / MULTIARCH
+    assert (libdir / "pkgconfig" / "libpq.pc").is_file()
+    assert (libpq_sysroot / "usr" / "include" / "postgresql" / "libpq-fe.h").is_file()
+    library = (libdir / "libpq.so").resolve()
+    assert library.is_relative_to(libpq_sysroot)
+    assert elf_machine(library) == 183
+    status = (libpq_sysroot / ".crossenv-apt" / "status").read_text()
+    assert "Package: libpq-dev\n" in status and "Package: libpq5\n" in status
+    assert "Package: perl-base\n" not in status  # excluded packages stay out
+
+
+def test_adding_again_changes_nothing(libpq_sysroot: Path) -> None:
+    stamp = (libpq_sysroot / sysroot.STAMP_NAME).read_text()
+    done = subprocess.run(
+        add_command(libpq_sysroot, "libpq-dev"), env=repo_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"crossenv-sysroot: {libpq_sysroot} already holds libpq-dev\n"
+    assert (libpq_sysroot / sysroot.STAMP_NAME).read_text() == stamp
+
+
+def test_unknown_package_is_one_line(libpq_sysroot: Path) -> None:
+    before = (libpq_sysroot / ".crossenv-apt" / "status").read_text()
+    done = subprocess.run(
+        [*add_command(libpq_sysroot, "no-such-package-dev"), "-q"],
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(
+        "crossenv-sysroot: error: bookworm/arm64 has no package no-such-package-dev"
+    )
+    assert done.stderr.count("\n") == 1
+    assert (libpq_sysroot / ".crossenv-apt" / "status").read_text() == before
+
+
+def test_pg_config_shim_answers_with_sysroot_paths(libpq_sysroot: Path, tmp_path: Path) -> None:
+    (pg_config,) = configscripts.write(tmp_path / "bin", [configscripts.DATA["pg_config"]])
+    done = subprocess.run(
+        [pg_config, "--includedir", "--libdir", "--version", "--includedir-server"],
+        env=cross_environ(libpq_sysroot),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    includedir, libdir, version, server = done.stdout.splitlines()
+    assert Path(includedir) == libpq_sysroot / "usr" / "include" / "postgresql"
+    assert (Path(includedir) / "libpq-fe.h").is_file()
+    assert Path(libdir) == libpq_sysroot / "usr" / "lib" / MULTIARCH
+    assert elf_machine((Path(libdir) / "libpq.so").resolve()) == 183
+    assert version.startswith("PostgreSQL 15.")
+    assert server == f"{includedir}/15/server"
+
+
+def test_psycopg2_cross_builds_against_the_sysroot_libpq(
+    libpq_sysroot: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    host_python = libpq_sysroot / "usr" / "bin" / f"python{VERSION}"
+    env_dir = tmp_path_factory.mktemp("env syslibs") / "crôss env"
+    python = build_python(VERSION)
+    done = subprocess.run(
+        crossenv_command(python, host_python, env_dir),
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    setup = Setup(VERSION, RELEASE, python, libpq_sysroot, host_python, env_dir)
+    built = setup.run(
+        [env_dir / "bin" / "pip", "install", "-v", "--no-binary", "psycopg2", "psycopg2==2.9.10"]
+    )
+    output = (built.stdout + built.stderr).splitlines()
+    compiler_lines = [line for line in output if f"{MULTIARCH}-gcc" in line]
+    assert compiler_lines
+    leaks = [line for line in compiler_lines if " -I/usr/" in line or " -L/usr/" in line]
+    assert not leaks, f"the build read the Build machine's files:\n{leaks[0]}"
+    (so,) = (setup.cross_site / "psycopg2").glob("_psycopg.cpython-*.so")
+    assert elf_machine(so) == 183
+    code = "import psycopg2, psycopg2.extensions; print(psycopg2.extensions.libpq_version())"
+    assert int(setup.on_target(code)) > 0
