@@ -13,7 +13,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Literal, Sequence
+from typing import Callable, Dict, Iterator, List, Literal, Optional, Sequence
 
 import pytest
 
@@ -167,10 +167,18 @@ def require_toolchain(arch: str) -> None:
 
 
 def make_setup(
-    tmp_path_factory: pytest.TempPathFactory, version: str, release: str, arch: str
+    tmp_path_factory: pytest.TempPathFactory,
+    version: str,
+    release: str,
+    arch: str,
+    host_python: Optional[Path] = None,
 ) -> Setup:
-    """Create a cross environment for Debian ``release``'s Host-python on ``arch``."""
-    host_python = fetch_sysroot(release, arch)
+    """Create a cross environment for Debian ``release``'s Host-python on ``arch``.
+
+    The Host-python is that of the cached sysroot unless ``host_python`` names another.
+    """
+    if host_python is None:
+        host_python = fetch_sysroot(release, arch)
     root = host_python.parents[2]
     try:  # Fail here, once, rather than in every test that runs on the target.
         sysroot.qemu_command(arch, root)

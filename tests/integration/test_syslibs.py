@@ -20,7 +20,12 @@ import pytest
 
 from crossenv import configscripts, crossfiles, sysroot
 
-from .conftest import Setup, build_python, crossenv_command, elf_machine, fetch_sysroot, repo_env
+from .conftest import (
+    elf_machine,
+    fetch_sysroot,
+    make_setup,
+    repo_env,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -117,18 +122,9 @@ def test_psycopg2_cross_builds_against_the_sysroot_libpq(
     libpq_sysroot: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     host_python = libpq_sysroot / "usr" / "bin" / f"python{VERSION}"
-    env_dir = tmp_path_factory.mktemp("env syslibs") / "crôss env"
-    python = build_python(VERSION)
-    done = subprocess.run(
-        crossenv_command(python, host_python, env_dir),
-        env=repo_env(),
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    setup = Setup(VERSION, RELEASE, python, libpq_sysroot, host_python, env_dir)
+    setup = make_setup(tmp_path_factory, VERSION, RELEASE, "arm64", host_python)
     built = setup.run(
-        [env_dir / "bin" / "pip", "install", "-v", "--no-binary", "psycopg2", "psycopg2==2.9.10"]
+        [setup.bin / "pip", "install", "-v", "--no-binary", "psycopg2", "psycopg2==2.9.10"]
     )
     output = (built.stdout + built.stderr).splitlines()
     compiler_lines = [line for line in output if f"{MULTIARCH}-gcc" in line]
