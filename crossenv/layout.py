@@ -201,10 +201,16 @@ def runtime_config(
     env_dir: Path, host: HostPython, target: Target, settings: Settings
 ) -> Dict[str, Any]:
     """The data of ``cross/crossenv.json`` that the runtime reads at start-up."""
+    # The Host's own name first; then the names Build-python's sysconfig asks
+    # for: CPython's, and Debian's patched one (no platform in it), which
+    # ``python -m sysconfig`` uses as it runs an unpatched copy of the module.
     names: List[str] = [target.sysconfigdata_name]
-    build_style = f"_sysconfigdata_{sys.abiflags}_{target.sys_platform}_{target.multiarch}"
-    if build_style not in names:
-        names.append(build_style)
+    for name in (
+        f"_sysconfigdata_{sys.abiflags}_{target.sys_platform}_{target.multiarch}",
+        f"_sysconfigdata_{sys.abiflags}_{target.multiarch}",
+    ):
+        if name not in names:
+            names.append(name)
     prefix = str(host.prefix)
     return {
         "sys_platform": target.sys_platform,

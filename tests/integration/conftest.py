@@ -172,10 +172,12 @@ def make_setup(
     release: str,
     arch: str,
     host_python: Optional[Path] = None,
+    python: Optional[str] = None,
 ) -> Setup:
     """Create a cross environment for Debian ``release``'s Host-python on ``arch``.
 
-    The Host-python is that of the cached sysroot unless ``host_python`` names another.
+    The Host-python is that of the cached sysroot unless ``host_python`` names
+    another; the Build-python is pyenv's ``version`` unless ``python`` is given.
     """
     if host_python is None:
         host_python = fetch_sysroot(release, arch)
@@ -187,7 +189,7 @@ def make_setup(
     # A path with a space and a non-ASCII letter, as users have them.
     label = f"env {version}" if arch == "arm64" else f"env {version} {arch}"
     env_dir = tmp_path_factory.mktemp(label) / "crôss env"
-    python = build_python(version)
+    python = python or build_python(version)
     done = subprocess.run(
         crossenv_command(python, host_python, env_dir),
         env=repo_env(),
