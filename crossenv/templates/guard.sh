@@ -5,6 +5,22 @@
 compiler=__COMPILER__
 sysroot=__SYSROOT__
 python_prefix=__PYTHON_PREFIX__
+case $compiler in
+    */*) ;;
+    *)  # Named, to be found on PATH (--relative-toolchain): look past this folder.
+        here=$(cd "$(dirname "$0")" && pwd)
+        rest=
+        set -f
+        old_ifs=$IFS
+        IFS=:
+        for dir in $PATH; do
+            [ "$dir" = "$here" ] || rest="${rest:+$rest:}$dir"
+        done
+        IFS=$old_ifs
+        set +f
+        PATH=$rest
+        ;;
+esac
 check=no
 compile_only=no
 objects=no

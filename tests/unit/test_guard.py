@@ -145,8 +145,12 @@ def test_output_named_like_an_input_is_not_checked(sysroot: Path, tmp_path: Path
 # -- the launcher: its sh fast path and its hand-over to the guard --------------
 
 
-def launcher(tmp_path: Path, sysroot: Path) -> Path:
-    """A guard launcher whose "compiler" prints its arguments, one per line."""
+def launcher(tmp_path: Path, sysroot: Path, by_name: bool = False) -> Path:
+    """A guard launcher whose "compiler" prints its arguments, one per line.
+
+    With ``by_name`` the launcher names the compiler as --relative-toolchain
+    records it, and is itself called ``echo-cc`` too.
+    """
     compiler = tmp_path / "bin dir" / "echo-cc"
     compiler.parent.mkdir()
     compiler.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n', encoding="utf-8")
@@ -164,7 +168,8 @@ def launcher(tmp_path: Path, sysroot: Path) -> Path:
         "from crossenv._runtime import guard; guard.run()"
     )
     command = [sys.executable, "-I", "-S", "-c", code, str(repo), str(prefix)]
-    text = launchers.render_guard("echo-cc", str(compiler), str(sysroot), "/opt/py", command)
+    named = compiler.name if by_name else str(compiler)
+    text = launchers.render_guard("echo-cc", named, str(sysroot), "/opt/py", command)
     path = tmp_path / "guard dir" / "echo-cc"
     path.parent.mkdir()
     path.write_text(text, encoding="utf-8")
@@ -244,3 +249,21 @@ def test_the_package_tree_is_its_own_even_below_usr_local(
     assert str(tmp_path) in g.own
     monkeypatch.chdir("/usr")
     assert "/usr" not in guard.Guard(settings(sysroot, own=[])).own
+
+
+@pytest.mark.parametrize("args", [["-c", "x.c"], ["-c", "x.c", "-I/usr/include"]])
+def test_launcher_of_a_compiler_named_on_path_finds_the_compiler_not_itself(
+    tmp_path: Path, sysroot: Path, args: List[str]
+) -> None:
+    path = launcher(tmp_path, sysroot, by_name=True)
+    folders = [str(path.parent), str(tmp_path / "bin dir"), os.environ["PATH"]]
+    done = subprocess.run(
+        [str(path), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": os.pathsep.join(folders)},
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"--sysroot={sysroot}"
