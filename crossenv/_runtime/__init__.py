@@ -18,6 +18,9 @@ BUILD_SIDE = config.BUILD_SIDE
 #: Cross-python (meson detects the *build* machine with ``platform``; the
 #: Host comes from the cross file).
 NATIVE_TOOLS = frozenset({"meson", "meson.py"})
+#: Scripts that run a project's build backend: pip's and build's hook runner
+#: (pyproject_hooks), and ``setup.py``.  Only these read the package hints.
+BACKEND_SCRIPTS = frozenset({"_in_process.py", "setup.py"})
 
 _active = False
 
@@ -27,6 +30,11 @@ def build_side() -> bool:
     if os.environ.get(BUILD_SIDE) == "1":
         return True
     return bool(sys.argv) and os.path.basename(sys.argv[0]) in NATIVE_TOOLS
+
+
+def backend() -> bool:
+    """Whether this process runs a build backend (see ``hints``); a check of argv only."""
+    return bool(sys.argv) and os.path.basename(sys.argv[0]) in BACKEND_SCRIPTS
 
 
 def activate() -> None:
@@ -48,6 +56,10 @@ def activate() -> None:
         return
     if build_side():
         config.undo_environ(config.load(sys.prefix), os.environ)
+        if config.HINTED in os.environ:  # a hint's settings are not for Build-side builds
+            from . import hints
+
+            hints.undo(os.environ)
         return
     cfg = config.load(sys.prefix)
     identity.apply(cfg)
@@ -56,3 +68,7 @@ def activate() -> None:
     sys.meta_path.append(hooks.BuildSideFinder(cfg["build_site"], cross_site, cfg["hidden"]))
     sys.meta_path.append(hooks.HostBinaryFinder(cfg["ext_suffix"]))
     hooks.install(cfg)
+    if backend():  # imported only here: other starts stay free of json and re
+        from . import hints
+
+        hints.apply(cfg, os.environ)

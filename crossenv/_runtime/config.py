@@ -28,6 +28,10 @@ ENV_APPLIED = "CROSSENV_ENV_APPLIED"
 #: that had none.
 SAVED_PREFIX = "CROSSENV_SAVED_"
 UNSET = "CROSSENV_UNSET"
+#: Names the file where a build's warnings are kept for pip to print when it ends.
+REPORT = "CROSSENV_REPORT"
+#: What a package hint set in a build backend's environment (see ``hints``).
+HINTED = "CROSSENV_HINTED"
 
 
 if TYPE_CHECKING:
@@ -189,6 +193,19 @@ def undo_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
             environ[name] = saved
         elif name in unset:
             environ.pop(name, None)
+
+
+def keep_for_report(lines: "List[str]") -> bool:
+    """Add ``lines`` to the report pip prints when it ends; False when there is none."""
+    path = os.environ.get(REPORT)
+    if not path:
+        return False
+    try:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.writelines(line + "\n" for line in lines)
+    except OSError:
+        return False
+    return True
 
 
 def dump(data: "Any") -> str:

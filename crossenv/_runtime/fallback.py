@@ -16,18 +16,15 @@ import tempfile
 import types
 from typing import Any, Callable
 
+from . import config
 from .config import Config
 
-REPORT = "CROSSENV_REPORT"
+REPORT = config.REPORT
 
 
 def record(message: str) -> None:
     """Keep one warning for the user."""
-    path = os.environ.get(REPORT)
-    if path:
-        with open(path, "a", encoding="utf-8") as stream:
-            stream.write(message + "\n")
-    else:
+    if not config.keep_for_report([message]):
         print(f"crossenv: WARNING: {message}", file=sys.stderr)
 
 

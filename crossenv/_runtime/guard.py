@@ -240,17 +240,14 @@ def foreign(path: str, elf: "Dict[str, Any]") -> str:
     )
 
 
-def report(lines: "Sequence[str]", strict_error: str = "") -> None:
+def report(lines: "Sequence[str]") -> None:
     """Show the guard's notes now, and keep them for pip's summary at its end."""
-    path = os.environ.get("CROSSENV_REPORT")
+    from .config import keep_for_report
+
     for line in lines:
         print(f"crossenv: warning: {line}", file=sys.stderr)
-    if path and lines:
-        try:
-            with open(path, "a", encoding="utf-8") as stream:
-                stream.writelines(f"compiler guard: {line}\n" for line in lines)
-        except OSError:
-            pass
+    if lines:
+        keep_for_report([f"compiler guard: {line}" for line in lines])
 
 
 def settings_of(prefix: str) -> "Dict[str, Any]":
