@@ -35,8 +35,10 @@ if TYPE_CHECKING:
 #: Options whose value is a header folder, and options whose value is a library folder.
 INCLUDE_OPTIONS = ("-isystem", "-idirafter", "-iquote", "-I")
 LIBRARY_OPTIONS = ("-L",)
-#: Linker options (inside ``-Wl,``) whose value is a library folder.
+#: Linker options (inside ``-Wl,``) whose value is a library folder here, and
+#: those whose value is a folder on the Host at run time (checked in this order).
 LINKER_OPTIONS = ("-rpath-link", "-L")
+RUN_PATH_OPTIONS = ("-rpath", "-R")
 #: CPU options that would tune for the Build machine.
 NATIVE_CPU = ("-march=native", "-mcpu=native", "-mtune=native")
 #: Folders that belong to the Build machine on every Linux distribution.
@@ -157,16 +159,16 @@ class Guard:
         index = 0
         while index < len(words):
             word = words[index]
-            for option in LINKER_OPTIONS:
+            for option in (*LINKER_OPTIONS, *RUN_PATH_OPTIONS):
                 if word == option and index + 1 < len(words):
-                    moved = self.folder(option, words[index + 1])
+                    moved = self.moved(option, words[index + 1])
                     if moved is not None:
                         result += [word, moved]
                     index += 2
                     break
                 if word.startswith(option) and word != option:
                     value = word[len(option) :].lstrip("=")
-                    moved = self.folder(option, value)
+                    moved = self.moved(option, value)
                     if moved is not None:
                         result.append(word[: len(word) - len(value)] + moved)
                     index += 1
@@ -175,6 +177,17 @@ class Guard:
                 result.append(word)
                 index += 1
         return result
+
+    def moved(self, option: str, value: str) -> "Optional[str]":
+        """What a linker option's folder becomes (None: drop the option)."""
+        if option not in RUN_PATH_OPTIONS:
+            return self.folder(option, value)
+        # A run-time path is a path on the Host: a folder that a build found in
+        # the sysroot (pkg-config's -L turned into an rpath) loses the prefix.
+        root = self.sysroot.rstrip("/")
+        if root and _under(value, root) and value != root:
+            return value[len(root) :]
+        return value
 
     def check_inputs(self, args: "Sequence[str]") -> None:
         """Refuse object files and archives of another machine."""

@@ -32,7 +32,7 @@ for arg do
         -I | -L | -isystem* | -idirafter* | -iquote* | -m*=native) check=yes ;;
         -I/usr/* | -I/lib* | -I/opt/local* | -L/usr/* | -L/lib* | -L/opt/local*) check=yes ;;
         "-I$python_prefix"/* | "-L$python_prefix"/*) check=yes ;;
-        -Wl,*-L* | -Wl,*-rpath-link*) check=yes ;;
+        -Wl,*-L* | -Wl,*-rpath* | -Wl,*-R*) check=yes ;;
         -*) ;;
         *.a | *.so | *.so.* | *.lo) check=yes ;;
         *.o) objects=yes ;;

@@ -50,6 +50,13 @@ def test_build_machine_folders_and_cpu_never_reach_the_host_binary(
     assert len(built) == 1
     machine, long_bits = HOSTS[arch]
     assert elf_header(built[0]).machine == machine
+    dynamic = subprocess.run(
+        ["readelf", "-d", str(built[0])], capture_output=True, text=True, check=True
+    ).stdout
+    (run_path,) = [line for line in dynamic.splitlines() if "RUNPATH" in line or "RPATH" in line]
+    # The Host's library folder as the real Host-python reports it, not the sysroot's path.
+    host_libdir = setup.on_target("import sysconfig; print(sysconfig.get_config_var('LIBDIR'))")
+    assert run_path.rstrip().endswith(f"[{host_libdir.strip()}]"), run_path
     code = (
         "import leaky_demo, zlib\n"
         "print(leaky_demo.crc32(b'abc'), zlib.crc32(b'abc'), leaky_demo.long_bits())\n"

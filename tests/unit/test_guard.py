@@ -267,3 +267,16 @@ def test_launcher_of_a_compiler_named_on_path_finds_the_compiler_not_itself(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == f"--sysroot={sysroot}"
+
+
+def test_run_paths_into_the_sysroot_become_host_paths(sysroot: Path) -> None:
+    g = guard.Guard(settings(sysroot))
+    lib = f"{sysroot}/usr/lib/aarch64-linux-gnu/hdf5/serial"
+    words = [f"-Wl,-rpath,{lib}", f"-Wl,--enable-new-dtags,-R{lib}", "-Wl,-rpath=/opt/app/lib"]
+    assert g.rewrite(["--sysroot=/s", *words]) == [
+        "--sysroot=/s",
+        "-Wl,-rpath,/usr/lib/aarch64-linux-gnu/hdf5/serial",
+        "-Wl,--enable-new-dtags,-R/usr/lib/aarch64-linux-gnu/hdf5/serial",
+        "-Wl,-rpath=/opt/app/lib",
+    ]
+    assert g.notes == []
