@@ -20,6 +20,8 @@ import pytest
 from crossenv import sysroot
 from crossenv.errors import SysrootError
 
+from ..gaps import missing
+
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("CROSSENV_TEST_CACHE", REPO / ".cache"))
 
@@ -46,7 +48,7 @@ def build_python(version: str) -> str:
     candidates = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python")))
     found = candidates[-1] if candidates else shutil.which(f"python{version}")
     if not found:
-        pytest.fail(f"no Python {version} found (pyenv or python{version} on PATH)")
+        missing(f"no Build-python {version} on this machine (pyenv or python{version} on PATH)")
     return found
 
 
