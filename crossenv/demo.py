@@ -104,7 +104,8 @@ def run(workdir: Path) -> None:
     say(f"OK: {PACKAGE} cross-compiled for aarch64 and imported on the target ({path.strip()})")
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m crossenv.demo`` (the docs show its help)."""
     parser = argparse.ArgumentParser(
         prog="python -m crossenv.demo",
         description=__doc__,
@@ -116,7 +117,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=Path(".demo"),
         help="where the sysroot and environment go (default: ./.demo)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the demo; returns the exit code."""
+    args = main_parser().parse_args(argv)
     try:
         run(Path(os.path.abspath(args.workdir)))
     except CrossenvError as exc:

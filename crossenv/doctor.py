@@ -151,11 +151,16 @@ def check(env_dir: Path) -> List[Finding]:
     return findings
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Print the report; 0 when nothing is missing."""
+def main_parser() -> argparse.ArgumentParser:
+    """The command line of ``crossenv-doctor`` (the docs show its help)."""
     parser = argparse.ArgumentParser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
     parser.add_argument("env_dir", type=Path, metavar="ENV_DIR")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Print the report; 0 when nothing is missing."""
+    args = main_parser().parse_args(argv)
     try:
         findings = check(args.env_dir)
     except (CrossenvError, OSError, ValueError) as exc:

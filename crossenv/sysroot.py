@@ -69,6 +69,7 @@ __all__ = [
     "default_mirror",
     "fetch",
     "main",
+    "main_parser",
     "merge_usr",
     "parse_deb822_mirror",
     "parse_one_line_mirror",
@@ -1019,7 +1020,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _parser() -> argparse.ArgumentParser:
+def main_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         usage=f"{PROG} [--arch ARCH] [--release RELEASE] [--mirror URL] [--rust] [-q] DEST\n"
@@ -1094,7 +1095,7 @@ def _run(args: argparse.Namespace) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        python = _run(_parser().parse_args(argv))
+        python = _run(main_parser().parse_args(argv))
     except CrossenvError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code

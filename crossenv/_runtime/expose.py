@@ -72,8 +72,8 @@ def expose(dist: metadata.Distribution, cross_site: str) -> str:
     return target
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Run ``cross-expose``; returns the exit code."""
+def main_parser() -> argparse.ArgumentParser:
+    """The command line of ``cross-expose`` (the docs show its help)."""
     parser = argparse.ArgumentParser(
         prog="cross-expose",
         description="Make packages installed with build-pip count as installed "
@@ -83,6 +83,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "-r", "--remove", action="store_true", help="stop exposing the named packages"
     )
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run ``cross-expose``; returns the exit code."""
+    parser = main_parser()
     args = parser.parse_args(argv)
     cfg = config.load(sys.prefix)
     cross_site = _cross_site()
