@@ -650,6 +650,22 @@ def _seed_lists(source: Path, state: apt.AptState) -> None:
             shutil.copy2(path, state.lists / path.name)
 
 
+def _staged_apt(
+    dest: Path, stage: Path, arch: str, release: str, mirror: str, log: Log
+) -> apt.AptState:
+    """A private apt in *stage* for a change to the sysroot *dest*, its index up to date.
+
+    The index files *dest* already has are copied first, so the update
+    downloads only what changed.
+    """
+    state = apt.AptState(stage / APT_DIR_NAME, arch, release, mirror)
+    state.prepare()
+    _seed_lists(dest / APT_DIR_NAME / "lists", state)
+    log(f"updating the {release}/{arch} package index from {mirror}")
+    apt.update(state)
+    return state
+
+
 def _replace_dir(new: Path, target: Path, trash: Path) -> None:
     """Put the directory *new* at *target*, moving a previous one to *trash*."""
     if not os.path.lexists(target):
@@ -736,11 +752,7 @@ def _add_rust(request: Request, rust: str, log: Log) -> None:
     dest = request.dest
     stage = _sibling(dest, "rust")
     try:
-        state = apt.AptState(stage / APT_DIR_NAME, request.arch, request.release, request.mirror)
-        state.prepare()
-        _seed_lists(dest / APT_DIR_NAME / "lists", state)
-        log(f"updating the {request.release}/{request.arch} package index from {request.mirror}")
-        apt.update(state)
+        state = _staged_apt(dest, stage, request.arch, request.release, request.mirror, log)
         check_rust_std(state, rust)
         tree = stage / "tree"
         tree.mkdir()
@@ -931,11 +943,7 @@ def _add_packages(sysroot: Sysroot, packages: Sequence[str], log: Log) -> bool:
     dest = sysroot.dest
     stage = _sibling(dest, "add")
     try:
-        state = apt.AptState(stage / APT_DIR_NAME, sysroot.arch, sysroot.release, sysroot.mirror)
-        state.prepare()
-        _seed_lists(dest / APT_DIR_NAME / "lists", state)
-        log(f"updating the {sysroot.release}/{sysroot.arch} package index from {sysroot.mirror}")
-        apt.update(state)
+        state = _staged_apt(dest, stage, sysroot.arch, sysroot.release, sysroot.mirror, log)
         log(f"downloading {' '.join(packages)} and the packages needed with it")
         base, debs = apt.resolve(state, sysroot.record, packages, EXCLUDED, sysroot.unrecorded)
         if not debs:
