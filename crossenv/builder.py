@@ -195,7 +195,7 @@ class CrossEnvBuilder:
         )
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
         data["meson_cross_file"] = str(meson)
-        site_file = self._setup_guard(context)
+        site_file = self._setup_guard(context, tools)
         data["defaults"] = layout.cross_defaults(tools, cmake, site_file)
         data["guard"] = layout.guard_settings(
             context.env_dir, context.host, context.target, context.settings, host_vars
@@ -207,7 +207,7 @@ class CrossEnvBuilder:
             runtime_config.dump(data), encoding="utf-8"
         )
 
-    def _setup_guard(self, context: Context) -> Path:
+    def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> Path:
         """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE.
 
         Returns the ``CONFIG_SITE`` file to use.  configure splits that
@@ -217,29 +217,28 @@ class CrossEnvBuilder:
         folder = context.env_dir / layout.GUARD_DIR
         folder.mkdir(parents=True, exist_ok=True)
         site = layout.site_packages(context.cross_dir, context.version)
+        guard = [
+            str(context.build_dir / "bin" / "python"),
+            "-I",
+            "-S",
+            "-c",
+            GUARD_CODE,
+            str(site),
+            str(context.cross_dir),
+        ]
         for compiler in dict.fromkeys((context.toolchain.cc, context.toolchain.cxx)):
             path = Path(layout.guarded(context.env_dir, compiler))
-            guard = [
-                str(context.build_dir / "bin" / "python"),
-                "-I",
-                "-S",
-                "-c",
-                GUARD_CODE,
-                str(site),
-                str(context.cross_dir),
-            ]
             text = launchers.render_guard(
-                path.name, compiler, str(context.host.sysroot or ""), sys.base_prefix, guard
+                path.name, compiler, tools.sysroot or "", sys.base_prefix, guard
             )
             path.write_text(text, encoding="utf-8")
             path.chmod(0o755)
-        sysroot = str(context.host.sysroot) if context.host.sysroot else None
-        if sysroot:  # *-config scripts answer from the sysroot's .pc files
+        if tools.sysroot:  # *-config scripts answer from the sysroot's .pc files
             configscripts.write(folder)
-        emulator = crossfiles.emulator(context.target, sysroot)
-        if emulator:  # automake's test suites run Host programs through LOG_COMPILER
+        if tools.emulator:  # automake's test suites run Host programs through LOG_COMPILER
             path = folder / layout.EMULATOR
-            path.write_text(launchers.render_launcher(path.name, emulator), encoding="utf-8")
+            text = launchers.render_launcher(path.name, list(tools.emulator))
+            path.write_text(text, encoding="utf-8")
             path.chmod(0o755)
         text = layout.config_site(context.target)
         site_file = context.env_dir / layout.CONFIG_SITE
