@@ -147,6 +147,7 @@ class CrossEnvBuilder:
                 with_pip=False, symlinks=True, system_site_packages=system_site
             )
             builder.create(str(path))
+            (path / layout.PIP_CONF).write_text(layout.PIP_CONF_TEXT, encoding="utf-8")
         except OSError as exc:
             raise from_os_error(exc, f"cannot create virtual environment {path}") from None
         except subprocess.CalledProcessError as exc:
@@ -193,7 +194,8 @@ class CrossEnvBuilder:
         tools = layout.build_tools(
             context.env_dir, context.host, context.target, context.toolchain, host_vars
         )
-        meson, cmake = crossfiles.write(context.cross_dir, context.target, tools)
+        emulator = context.env_dir / layout.GUARD_DIR / layout.EMULATOR
+        meson, cmake = crossfiles.write(context.cross_dir, context.target, tools, emulator)
         data["meson_cross_file"] = str(meson)
         site_file = self._setup_guard(context, tools)
         data["defaults"] = layout.cross_defaults(tools, cmake, site_file)
@@ -235,11 +237,6 @@ class CrossEnvBuilder:
             path.chmod(0o755)
         if tools.sysroot:  # *-config scripts answer from the sysroot's .pc files
             configscripts.write(folder)
-        if tools.emulator:  # automake's test suites run Host programs through LOG_COMPILER
-            path = folder / layout.EMULATOR
-            text = launchers.render_launcher(path.name, list(tools.emulator))
-            path.write_text(text, encoding="utf-8")
-            path.chmod(0o755)
         text = layout.config_site(context.target)
         site_file = context.env_dir / layout.CONFIG_SITE
         site_file.write_text(text, encoding="utf-8")

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from .launchers import sh_quoted
 from .target import Target
 
 #: meson's ``cpu_family`` for each ``uname -m``.
@@ -108,8 +109,12 @@ def _cmake_str(value: str) -> str:
     return f"[==[{value}]==]"
 
 
-def cmake_toolchain(target: Target, tools: BuildTools) -> str:
-    """A CMake toolchain file for the Host."""
+def cmake_toolchain(target: Target, tools: BuildTools, emulator: Optional[str] = None) -> str:
+    """A CMake toolchain file for the Host.
+
+    ``emulator`` is the script that runs Host programs
+    (:func:`emulator_script`), if there is one.
+    """
     system = _CMAKE_SYSTEMS.get(target.sys_platform, "Linux")
     soabi = target.ext_suffix[1:].rsplit(".", 1)[0] if target.ext_suffix.count(".") > 1 else ""
     settings = [
@@ -143,6 +148,24 @@ def cmake_toolchain(target: Target, tools: BuildTools) -> str:
         else:
             lines.append(f"set({name} {_cmake_str(value)})")
     lines += [
+        # CMake >= 3.28 runs python3-config through this command, which
+        # FindPython works out only in its Development step.  Its Interpreter
+        # step asks for SOABI before that, gets nothing, and keeps that empty
+        # SOABI (in _Python_INTERPRETER_PROPERTIES): modules lost their
+        # extension suffix.  Older CMake run _Python_CONFIG itself.
+        f"set(_Python_CONFIG_LAUNCHER {_cmake_str(config)})",
+        f"set(_Python3_CONFIG_LAUNCHER {_cmake_str(config)})",
+    ]
+    if emulator:
+        # CMake >= 4.1 runs FindPython's interpreter through the emulator in
+        # projects that set policy CMP0190 to NEW, and stops if there is none.
+        # Older CMake keep their try_run behaviour: no emulator.
+        lines += [
+            "if(CMAKE_VERSION VERSION_GREATER_EQUAL 4.1)",
+            f"  set(CMAKE_CROSSCOMPILING_EMULATOR {_cmake_str(emulator)})",
+            "endif()",
+        ]
+    lines += [
         "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)",
         "set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)",
         "set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)",
@@ -152,12 +175,56 @@ def cmake_toolchain(target: Target, tools: BuildTools) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(directory: Path, target: Target, tools: BuildTools) -> tuple[Path, Path]:
-    """Write both files into ``directory``; return (meson file, CMake file)."""
+def emulator_script(target: Target, tools: BuildTools) -> str:
+    """The text of the program that runs a Host program here.
+
+    CMake (``CMAKE_CROSSCOMPILING_EMULATOR``) and automake's test suites
+    (``LOG_COMPILER``) run Host programs through it.  Programs in
+    Cross-python's ``bin`` folder stand for the Host's Python (CMake's
+    FindPython runs them through the emulator) and run on Build as they are;
+    any other program was built for the Host and runs under qemu-user, found
+    when it runs, as ``cross-run`` runs Host-python.  A script, not a command
+    line: ``try_run`` and the build tools re-quote an emulator's words and
+    would garble a shell snippet.
+    """
+    sysroot = tools.sysroot or ""
+    lines = [
+        "#!/bin/sh",
+        "# Written by crossenv: runs a Host program here (CMake's emulator, LOG_COMPILER).",
+        "# Cross-python's programs run as they are; Host programs under qemu-user.",
+        f"qemu={sh_quoted(qemu_name(target))}",
+        f"sysroot={sh_quoted(sysroot)}",
+        f"python_bin={sh_quoted(os.path.dirname(tools.python))}",
+        'case $1 in "$python_bin"/*) exec "$@" ;; esac',
+        'if command -v "$qemu" >/dev/null 2>&1; then',
+        '    if [ -n "$sysroot" ]; then',
+        '        exec "$qemu" -L "$sysroot" "$@"',
+        "    fi",
+        '    exec "$qemu" "$@"',
+        "fi",
+        "# No qemu-user program: a binfmt_misc registration can still run it.",
+        'if [ -n "$sysroot" ]; then',
+        "    QEMU_LD_PREFIX=$sysroot",
+        "    export QEMU_LD_PREFIX",
+        "fi",
+        'exec "$@"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write(directory: Path, target: Target, tools: BuildTools, emulator: Path) -> tuple[Path, Path]:
+    """Write the files into ``directory``; return (meson file, CMake toolchain file).
+
+    The toolchain file names a third, ``emulator`` (:func:`emulator_script`),
+    which is written too.
+    """
     meson = directory / "crossenv-meson.ini"
     cmake = directory / "crossenv-toolchain.cmake"
     meson.write_text(meson_cross_file(target, tools), encoding="utf-8")
-    cmake.write_text(cmake_toolchain(target, tools), encoding="utf-8")
+    emulator.parent.mkdir(parents=True, exist_ok=True)
+    emulator.write_text(emulator_script(target, tools), encoding="utf-8")
+    emulator.chmod(0o755)
+    cmake.write_text(cmake_toolchain(target, tools, str(emulator)), encoding="utf-8")
     return meson, cmake
 
 

@@ -102,6 +102,15 @@ def build_tools(
 GUARD_DIR = Path("cross") / "crossenv-bin"
 #: The launcher in ``GUARD_DIR`` that runs a Host program under qemu-user.
 EMULATOR = "crossenv-emulator"
+#: pip's site configuration (``sys.prefix/pip.conf``) of both layers and its
+#: text: every project is built through its PEP 517 backend, never by pip's
+#: legacy ``setup.py`` path.  Older pips (Debian 12's 23.0) take that path
+#: when setuptools is importable: in the Build layer it then fails for want of
+#: the ``wheel`` package, and in Cross-python it would run setup.py with the
+#: Build layer's setuptools but without that setuptools' metadata (so without
+#: its commands).  Newer pips build this way by default.
+PIP_CONF = "pip.conf"
+PIP_CONF_TEXT = "# Written by crossenv.\n[global]\nuse-pep517 = true\n"
 #: The ``CONFIG_SITE`` file that tells ``./configure`` sub-builds of the Host.
 CONFIG_SITE = Path("cross") / "crossenv-config.site"
 

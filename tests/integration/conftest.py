@@ -6,7 +6,9 @@ names the Debian package to install (``.ci/run`` installs them).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import glob
 import json
 import os
@@ -25,8 +27,29 @@ from ..gaps import missing
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("CROSSENV_TEST_CACHE", REPO / ".cache"))
 
-#: (Build-python version, Debian release of the Host-python).
-PAIRS = [("3.11", "bookworm"), ("3.13", "trixie")]
+#: The Build-python most Debian and Ubuntu users have: the distribution's
+#: own, whose sysconfig and install schemes are patched (another
+#: sysconfigdata name, ``local`` and ``deb_system`` schemes, an older pip).
+DEBIAN_PYTHON = "/usr/bin/python3.11"
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """A Build-python and the Debian release whose Host-python it pairs with."""
+
+    #: Python major.minor of both.
+    version: str
+    release: str
+    #: A fixed Build-python, or None for pyenv's (else pythonX.Y on PATH).
+    python: Optional[str] = None
+
+    @property
+    def id(self) -> str:
+        kind = "debian" if self.python == DEBIAN_PYTHON else "pyenv"
+        return f"{self.version}-{self.release}-{kind}"
+
+
+PAIRS = [Pair("3.11", "bookworm"), Pair("3.11", "bookworm", DEBIAN_PYTHON), Pair("3.13", "trixie")]
 
 #: Hosts unlike arm64 in what extensions most often get wrong: s390x is
 #: big-endian, armhf has 32-bit pointers and longs.
@@ -123,8 +146,29 @@ def crossenv_command(python: str, *args: object) -> List[str]:
 DEPENDENCIES = CACHE / "crossenv-dependencies"
 
 
+@contextlib.contextmanager
+def cache_lock() -> Iterator[None]:
+    """Hold the lock of :data:`CACHE` while filling it.
+
+    Test processes (``pytest -n``) share the cache: one fetches a sysroot or
+    installs the dependencies while the others wait, then find it done.
+    """
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def install_dependencies() -> None:
     """Install the ``[project] dependencies`` (pure-Python wheels) for every test Python."""
+    with cache_lock():
+        _install_dependencies()
+
+
+def _install_dependencies() -> None:
     import sys
 
     import tomllib
@@ -158,7 +202,8 @@ def fetch_sysroot(release: str, arch: str = "arm64") -> Path:
     """
     dest = CACHE / f"sysroot-{release}-{arch}"
     rust = arch == "arm64" and release == RUST_RELEASE
-    return sysroot.fetch(arch, release, dest, rust=rust)
+    with cache_lock():
+        return sysroot.fetch(arch, release, dest, rust=rust)
 
 
 def require_toolchain(arch: str) -> None:
@@ -213,14 +258,16 @@ def fresh_pip_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["PIP_CACHE_DIR"] = str(tmp_path_factory.mktemp("pip-cache"))
 
 
-@pytest.fixture(scope="session", params=PAIRS, ids=[f"{v}-{r}" for v, r in PAIRS])
+@pytest.fixture(scope="session", params=PAIRS, ids=[pair.id for pair in PAIRS])
 def setup(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Setup]:
-    version, release = request.param
+    pair: Pair = request.param
     require_toolchain("arm64")
     require("/usr/bin/rustc", "rustc cargo")
-    yield make_setup(tmp_path_factory, version, release, "arm64")
+    if pair.python is not None and not os.path.isfile(pair.python):
+        missing(f"{pair.python} not found: apt-get install -y python3 python3-venv python3-dev")
+    yield make_setup(tmp_path_factory, pair.version, pair.release, "arm64", python=pair.python)
 
 
 @pytest.fixture(scope="session")

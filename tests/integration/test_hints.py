@@ -30,6 +30,7 @@ import pytest
 from .conftest import (
     FOREIGN_RELEASE,
     Setup,
+    cache_lock,
     elf_machine,
     fetch_sysroot,
     repo_env,
@@ -71,7 +72,8 @@ def arm64(host_setup: Callable[[str], Setup]) -> Setup:
     """The bookworm arm64 environment, its sysroot holding the libraries' -dev packages."""
     root = fetch_sysroot(FOREIGN_RELEASE, "arm64").parents[2]
     command = [sys.executable, "-m", "crossenv.sysroot", "--add", *DEV_PACKAGES, "-q", str(root)]
-    done = subprocess.run(command, env=repo_env(), capture_output=True, text=True)
+    with cache_lock():  # the cached sysroot is shared with other test processes
+        done = subprocess.run(command, env=repo_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return host_setup("arm64")
 

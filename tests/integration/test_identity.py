@@ -105,27 +105,3 @@ def test_build_python_is_plain(setup: Setup) -> None:
         [setup.bin / "build-python", "-c", "import sysconfig; print(sysconfig.get_platform())"]
     ).stdout
     assert out.strip() == "linux-x86_64"
-
-
-#: The Build-python most Debian users have: the distribution's own, whose
-#: sysconfig is patched (another sysconfigdata name, other install schemes).
-DEBIAN_PYTHON = Path("/usr/bin/python3.11")
-
-
-def test_debian_python_as_build_python(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    from .conftest import copy_project, make_setup
-
-    if not DEBIAN_PYTHON.is_file():
-        pytest.fail(f"{DEBIAN_PYTHON} not found: apt-get install -y python3 python3-venv")
-    setup = make_setup(tmp_path_factory, "3.11", "bookworm", "arm64", python=str(DEBIAN_PYTHON))
-    shown = setup.run([setup.bin / "python", "-m", "sysconfig"]).stdout
-    assert 'Platform: "linux-aarch64"' in shown
-    assert 'EXT_SUFFIX = ".cpython-311-aarch64-linux-gnu.so"' in shown
-    project = copy_project("cext", tmp_path)
-    # Isolated (PEP 517): Debian's pip 23.0 would otherwise run setup.py with
-    # the Build layer's setuptools, whose metadata Cross-python does not see.
-    setup.run([setup.bin / "pip", "install", "--use-pep517", str(project)])
-    found = setup.on_target("import cext_demo; print(cext_demo.__file__)").strip()
-    assert found.endswith(".cpython-311-aarch64-linux-gnu.so"), found

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 import configparser
+import dataclasses
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +81,84 @@ def test_cmake_toolchain(
     assert values["Python_INCLUDE_DIR"] == "/sys root/usr/include/python3.11"
     assert values["Python_SOABI"] == host.ext_suffix[1:-3]
     assert "CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY" in text
+
+
+def test_cmake_finds_python_config_before_the_interpreter_properties() -> None:
+    """CMake >= 3.28 asks python3-config through the launcher, also before it sets it."""
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    text = crossfiles.cmake_toolchain(host, tools())
+    config = "/env dir/cross/bin/python3-config"
+    for prefix in ("_Python", "_Python3"):
+        assert f'set({prefix}_CONFIG [==[{config}]==] CACHE STRING "" FORCE)' in text
+        # A plain variable: FindPython reads it as one, and replaces it itself.
+        assert f"set({prefix}_CONFIG_LAUNCHER [==[{config}]==])\n" in text
+
+
+def test_cmake_emulator_only_for_cmake_4_1_and_later() -> None:
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    assert "CMAKE_CROSSCOMPILING_EMULATOR" not in crossfiles.cmake_toolchain(host, tools())
+    text = crossfiles.cmake_toolchain(host, tools(), "/env dir/cross/emu")
+    block = re.search(r"if\(CMAKE_VERSION VERSION_GREATER_EQUAL 4\.1\)\n(.*?)\nendif\(\)", text)
+    assert block is not None
+    assert block.group(1).strip() == "set(CMAKE_CROSSCOMPILING_EMULATOR [==[/env dir/cross/emu]==])"
+
+
+def run_emulator(tmp_path: Path, program: Path, qemu: bool) -> list[str]:
+    """Run the emulator script on ``program``; what ran, with which arguments."""
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    script = tmp_path / "emulator"
+    python = str(tmp_path / "env dir" / "cross" / "bin" / "python")
+    script.write_text(
+        crossfiles.emulator_script(host, dataclasses.replace(tools(), python=python)),
+        encoding="utf-8",
+    )
+    fakes = tmp_path / "fake bin"
+    fakes.mkdir(exist_ok=True)
+    echo = '#!/bin/sh\nfor a in "$0" "$@" "${QEMU_LD_PREFIX:-no prefix}"; do echo "[$a]"; done\n'
+    made = [program, fakes / "qemu-aarch64"] if qemu else [program]
+    for path in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(echo, encoding="utf-8")
+        path.chmod(0o755)
+    env = {"PATH": str(fakes)}  # not the real qemu-user, if this machine has it
+    command = ["/bin/sh", str(script), str(program), "a b"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    return done.stdout.splitlines()
+
+
+def test_cmake_emulator_runs_cross_python_here(tmp_path: Path) -> None:
+    python = tmp_path / "env dir" / "cross" / "bin" / "python"
+    assert run_emulator(tmp_path, python, qemu=True) == [f"[{python}]", "[a b]", "[no prefix]"]
+
+
+def test_cmake_emulator_runs_host_programs_under_qemu(tmp_path: Path) -> None:
+    program = tmp_path / "build" / "try run"
+    out = run_emulator(tmp_path, program, qemu=True)
+    qemu = tmp_path / "fake bin" / "qemu-aarch64"
+    assert out == [f"[{qemu}]", "[-L]", "[/sys root]", f"[{program}]", "[a b]", "[no prefix]"]
+
+
+def test_cmake_emulator_without_qemu_leaves_it_to_binfmt_misc(tmp_path: Path) -> None:
+    program = tmp_path / "build" / "try run"
+    assert run_emulator(tmp_path, program, qemu=False) == [f"[{program}]", "[a b]", "[/sys root]"]
+
+
+def test_cmake_emulator_script_passes_shellcheck(tmp_path: Path) -> None:
+    if shutil.which("shellcheck") is None:
+        pytest.fail("shellcheck is not installed (apt-get install shellcheck)")
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    script = tmp_path / "emulator"
+    script.write_text(crossfiles.emulator_script(host, tools()), encoding="utf-8")
+    done = subprocess.run(["shellcheck", "-s", "sh", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+
+
+def test_write_names_the_emulator_it_writes(tmp_path: Path) -> None:
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    emulator = tmp_path / "crossenv-bin" / "crossenv-emulator"
+    _, cmake = crossfiles.write(tmp_path, host, tools(), emulator)
+    assert os.access(emulator, os.X_OK)
+    assert f"set(CMAKE_CROSSCOMPILING_EMULATOR [==[{emulator}]==]" in cmake.read_text("utf-8")
 
 
 def test_no_sysroot_no_emulator() -> None:
