@@ -29,3 +29,24 @@ def test_every_command_is_in_the_reference(module: str) -> None:
 
 def test_every_console_script_was_found() -> None:
     assert console_scripts() == ["crossenv.__main__", "crossenv.sysroot", "crossenv.doctor"]
+
+
+#: ``tests/...py::name`` references in the README's "What is tested".
+_TEST_REFERENCE = re.compile(r"``(tests/[\w/]+\.py)::(\w+)``")
+
+
+def test_every_test_the_readme_names_exists() -> None:
+    readme = (REPO / "README.rst").read_text(encoding="utf-8")
+    tested = readme.split("\nWhat is tested\n", 1)[1].split("\nKnown limitations\n", 1)[0]
+    named = _TEST_REFERENCE.findall(tested)
+    assert len(named) >= 15, "the README's 'What is tested' names too few tests"
+    absent = [
+        f"{path}::{name}"
+        for path, name in named
+        if not re.search(
+            rf"^(def {name}\(|{name}\b.* =)", (REPO / path).read_text("utf-8"), re.MULTILINE
+        )
+    ]
+    assert not absent, f"the README names tests that do not exist: {absent}"
+    for page in re.findall(r"``(docs/[\w-]+\.rst)``", tested):
+        assert (REPO / page).is_file(), page
