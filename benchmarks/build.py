@@ -53,10 +53,10 @@ How (c) is set up (``--no-emulated`` skips it):
 * The native sysroot ``CACHE/SYSROOT_NAME-native`` is a copy of HOST_PYTHON's
   sysroot (which is left untouched) plus Debian's ``gcc``, ``g++``,
   ``binutils``, ``libc6-dev`` and ``pythonX.Y-dev`` for the Host and their
-  dependency closure, fetched with ``crossenv.sysroot``'s private apt state
-  (``apt-cache depends`` / ``apt-get download`` / ``dpkg -x``, no root, no
-  ``dpkg --add-architecture``), from the release and mirror recorded in the
-  sysroot's stamp. It is made once, on first use (delete it to make it anew).
+  dependency closure, added with ``crossenv-sysroot --add``'s private apt
+  (apt's own resolver, ``apt-get install --download-only`` / ``dpkg -x``, no
+  root, no ``dpkg --add-architecture``), from the release and mirror recorded
+  in the sysroot's stamp. It is made once, on first use (delete it to make it anew).
 * Programs of the Host run under ``qemu-aarch64`` (``qemu-ARCH`` in general)
   with ``QEMU_LD_PREFIX=SYSROOT``, qemu-user's ``-L``: the Host's dynamic
   loader and libraries, and absolute paths such as ``/usr/include/stdio.h``,
@@ -101,6 +101,7 @@ from run import REPO, Figure, median, quiet_environ, report, timed
 sys.path.insert(0, str(REPO))
 
 from crossenv import sysroot as debian
+from crossenv.arch import ARCHES
 from crossenv.errors import CrossenvError
 
 DEFAULT_SDISTS = ("markupsafe==3.0.4", "ujson==6.1.0", "msgpack==1.2.4")
@@ -295,7 +296,7 @@ class Emulated:
         qemu_name = debian.qemu_command(arch, root)[0]
         qemu = shutil.which(qemu_name)
         assert qemu is not None
-        suffix = debian.QEMU_SUFFIXES[arch]
+        suffix = ARCHES[arch].qemu[len("qemu-") :]
         self.env = clean_env(
             QEMU_LD_PREFIX=str(root),
             PATH=f"{root / 'usr' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -586,8 +587,8 @@ def setup_emulated(
     arch = str(json.loads((source / debian.STAMP_NAME).read_text())["arch"])
     root = native_sysroot(source, cache)
     emu = Emulated(root, arch)
-    suffix = debian.QEMU_SUFFIXES[arch]
-    tags = [f"manylinux2014_{suffix}", f"manylinux_2_28_{suffix}", f"linux_{suffix}"]
+    machine = ARCHES[arch].machine
+    tags = [f"manylinux2014_{machine}", f"manylinux_2_28_{machine}", f"linux_{machine}"]
     fill_wheelhouse(wheelhouse, [*requires, f"pip=={pip}"], tags)
     log("creating the Host's venv under qemu")
     python = emulated_venv(emu, work / "emulated-venv", wheelhouse, pip)

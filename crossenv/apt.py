@@ -10,12 +10,10 @@ one directory (sources, index lists, status file, preferences, download
 cache): no root is needed and the machine's own apt and dpkg state is
 neither read nor written.
 
-The status file is what makes apt download only what is missing.  It lists
-the packages already unpacked in a sysroot as installed, with the fields
-apt's resolver reads (:func:`status_stanza`).  Packages a sysroot must never
-get are listed as installed too, as bare *stand-ins* without dependencies
-(:func:`stand_in`), and pinned to priority -1 (:func:`pin_out`): apt then
-neither downloads them nor whatever only they need.
+The status file is what makes apt download only what is missing (see
+:mod:`crossenv.stanzas`).  Every command runs through a :class:`Runner`,
+:func:`run` unless an :class:`AptState` names another, so tests can answer
+for apt and dpkg.
 """
 
 from __future__ import annotations
@@ -26,32 +24,46 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from crossenv.aptconf import APT_ETC, KEYRING, AptState, machine_config
 from crossenv.errors import SysrootError, UsageError
+from crossenv.stanzas import (
+    format_stanzas,
+    merged,
+    parse_stanzas,
+    pin_out,
+    read_status,
+    stand_in,
+    status_stanza,
+    write_status,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
-    #: One deb822 paragraph, field name -> value (continuation lines kept).
-    Stanza = dict[str, str]
+    from crossenv.stanzas import Stanza
 
 __all__ = [
+    "APT_ETC",
     "KEYRING",
     "AptState",
     "Exclusions",
+    "Runner",
     "control",
     "download",
     "error_line",
     "extract",
     "format_stanzas",
     "install",
+    "machine_config",
     "merged",
     "parse_stanzas",
     "pin_out",
     "read_status",
     "resolve",
     "run",
+    "runner_or_run",
     "show",
     "stand_in",
     "status_stanza",
@@ -60,52 +72,19 @@ __all__ = [
     "write_status",
 ]
 
-KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
-APT_ETC = Path("/etc/apt")
+
+class Runner(Protocol):
+    """Runs a command in a folder and an environment, and returns it finished.
+
+    :func:`run` runs it for real; tests give an :class:`AptState` their own.
+    """
+
+    def __call__(
+        self, cmd: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]: ...
+
+
 FETCH_FAILED = "W: Failed to fetch"
-INSTALLED = "install ok installed"
-
-#: The fields a status stanza keeps: those apt's resolver reads.  apt tells
-#: versions apart by a hash over the size and the relationship fields, so
-#: an installed version matches the archive's only when they are all kept.
-STATUS_FIELDS = (
-    "Package",
-    "Status",
-    "Priority",
-    "Section",
-    "Installed-Size",
-    "Architecture",
-    "Multi-Arch",
-    "Source",
-    "Version",
-    "Replaces",
-    "Provides",
-    "Depends",
-    "Pre-Depends",
-    "Recommends",
-    "Suggests",
-    "Enhances",
-    "Conflicts",
-    "Breaks",
-)
-
-#: The fields of a stand-in: enough to satisfy dependencies on it (also
-#: through what it provides), none that would need anything else.
-STAND_IN_FIELDS = ("Package", "Status", "Architecture", "Multi-Arch", "Version", "Provides")
-
-#: Commands the machine's apt configuration may run around an update or an
-#: installation.  They act on the machine (refresh its software catalogue,
-#: empty its download cache), so a private apt drops them.
-HOOKS = (
-    "APT::Update::Pre-Invoke",
-    "APT::Update::Post-Invoke",
-    "APT::Update::Post-Invoke-Success",
-    "APT::Install::Pre-Invoke",
-    "APT::Install::Post-Invoke",
-    "DPkg::Pre-Invoke",
-    "DPkg::Post-Invoke",
-    "DPkg::Pre-Install-Pkgs",
-)
 
 #: What ``apt-get install`` is told: fetch only (nothing is installed), no
 #: recommended packages, never plan to remove an unpacked package, and add
@@ -119,137 +98,6 @@ INSTALL_FLAGS = (
     "--fix-broken",
 )
 
-
-@dataclass(frozen=True)
-class AptState:
-    """A private apt configuration rooted at *root*."""
-
-    root: Path
-    arch: str
-    release: str
-    mirror: str
-
-    @property
-    def sources(self) -> Path:
-        return self.root / "sources.list"
-
-    @property
-    def config(self) -> Path:
-        """The ``APT_CONFIG`` file: the machine's configuration minus its hooks."""
-        return self.root / "apt.conf"
-
-    @property
-    def lists(self) -> Path:
-        return self.root / "lists"
-
-    @property
-    def status(self) -> Path:
-        return self.root / "status"
-
-    @property
-    def preferences(self) -> Path:
-        return self.root / "preferences"
-
-    @property
-    def archives(self) -> Path:
-        """Where ``apt-get install --download-only`` leaves the ``.deb`` files."""
-        return self.root / "cache" / "archives"
-
-    @property
-    def debs(self) -> Path:
-        """Where ``apt-get download`` leaves the ``.deb`` files."""
-        return self.root / "debs"
-
-    def source_line(self) -> str:
-        """The one source: the release's ``main``, its package index only."""
-        options = f"[arch={self.arch} signed-by={KEYRING} target=Packages]"
-        return f"deb {options} {self.mirror} {self.release} main\n"
-
-    def prepare(self) -> None:
-        """Create the directories and files apt expects to find."""
-        for sub in ("lists/partial", "cache/archives/partial", "debs", "parts"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
-        self.sources.write_text(self.source_line(), encoding="utf-8")
-        self.status.write_text("", encoding="utf-8")
-        self.preferences.write_text("", encoding="utf-8")
-        self.config.write_text(machine_config(), encoding="utf-8")
-
-    def environ(self) -> dict[str, str]:
-        """The environment apt runs in: :attr:`config` as ``APT_CONFIG``."""
-        return dict(os.environ, APT_CONFIG=str(self.config))
-
-    def options(self) -> list[str]:
-        """Return the ``-o`` options that keep apt off the system's state.
-
-        The machine's configuration is still read (proxies live there),
-        but anything it says about signatures is overridden: downloads are
-        always checked.
-        """
-        cache = self.root / "cache"
-        settings = [
-            f"Dir::Etc::sourcelist={self.sources}",
-            f"Dir::Etc::sourceparts={self.root / 'parts'}",
-            f"Dir::Etc::preferences={self.preferences}",
-            f"Dir::Etc::preferencesparts={self.root / 'parts'}",
-            f"Dir::State={self.root}",
-            f"Dir::State::Lists={self.lists}",
-            f"Dir::State::status={self.status}",
-            f"Dir::State::extended_states={self.root / 'extended_states'}",
-            f"Dir::Cache={cache}",
-            f"Dir::Cache::archives={self.archives}",
-            f"Dir::Cache::pkgcache={cache / 'pkgcache.bin'}",
-            f"Dir::Cache::srcpkgcache={cache / 'srcpkgcache.bin'}",
-            f"Dir::Log={self.root / 'log'}",
-            f"APT::Architecture={self.arch}",
-            f"APT::Architectures::={self.arch}",
-            "APT::Install-Recommends=false",
-            "APT::Get::AllowUnauthenticated=false",
-            "Acquire::AllowInsecureRepositories=false",
-            "Acquire::AllowDowngradeToInsecureRepositories=false",
-            "Acquire::Languages=none",
-            "APT::Sandbox::User=root",
-            "Debug::NoLocking=1",
-        ]
-        options: list[str] = []
-        for setting in settings:
-            options += ["-o", setting]
-        return options
-
-    def clean(self) -> None:
-        """Remove downloaded files and apt's binary caches (tens of MB)."""
-        for folder in (self.archives, self.debs):
-            for deb in folder.glob("*.deb"):
-                deb.unlink()
-        for name in ("pkgcache.bin", "srcpkgcache.bin"):
-            path = self.root / "cache" / name
-            if path.exists():
-                path.unlink()
-
-
-def machine_config(etc: Path = APT_ETC, environ: Mapping[str, str] = os.environ) -> str:
-    """An ``APT_CONFIG`` file: the machine's apt configuration without :data:`HOOKS`.
-
-    apt reads ``APT_CONFIG`` before its own configuration files, so this
-    one includes them itself, erases the hooks, and then tells apt there
-    is nothing more to read.
-    """
-    lines = ["// Written by crossenv-sysroot: this machine's apt configuration, without hooks."]
-    user = environ.get("APT_CONFIG")
-    included = [Path(user)] if user else []
-    included += [etc / "apt.conf.d", etc / "apt.conf"]
-    for path in included:
-        if path.is_dir():
-            lines.append(f'#include "{path}/";')
-        elif path.is_file():
-            lines.append(f'#include "{path}";')
-    lines += [f"#clear {hook};" for hook in HOOKS]
-    lines += ['Dir::Etc::parts "/dev/null";', 'Dir::Etc::main "/dev/null";']
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------
-# Running apt and dpkg
-# --------------------------------------------------------------------------
 
 MISSING_TOOLS = "crossenv-sysroot needs apt-get and dpkg (Debian/Ubuntu)"
 
@@ -288,10 +136,16 @@ def error_line(stderr: str) -> str:
     return lines[-1] if lines else "(no output)"
 
 
+def runner_or_run(runner: Runner | None) -> Runner:
+    """*runner*, or :func:`run` (looked up now, so that a test may replace it)."""
+    return run if runner is None else runner
+
+
 def _apt(
     state: AptState, tool: str, args: Sequence[str], cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return run([tool, *state.options(), *args], cwd=cwd, env=state.environ())
+    command = [tool, *state.options(), *args]
+    return runner_or_run(state.runner)(command, cwd=cwd, env=state.environ())
 
 
 def call(state: AptState, tool: str, args: Sequence[str], cwd: Path | None = None) -> str:
@@ -314,93 +168,6 @@ def update(state: AptState) -> None:
             f"{state.mirror} has no {state.arch} packages for {state.release} "
             f"(is {state.arch} a release architecture of {state.release}?)"
         )
-
-
-# --------------------------------------------------------------------------
-# Stanzas: package records in deb822 form
-# --------------------------------------------------------------------------
-
-
-def parse_stanzas(text: str) -> list[Stanza]:
-    """Read deb822 text (a Packages or status file, a control file).
-
-    Field names keep their case; continuation lines stay in the value,
-    each after a newline, so that :func:`format_stanzas` gives them back.
-    """
-    stanzas: list[Stanza] = []
-    stanza: Stanza = {}
-    field = ""
-    for line in text.splitlines():
-        if not line.strip():
-            if stanza:
-                stanzas.append(stanza)
-            stanza, field = {}, ""
-        elif line[0] in " \t":
-            if field:
-                stanza[field] += "\n" + line
-        elif ":" in line and not line.startswith("#"):
-            field, _, value = line.partition(":")
-            stanza[field] = value.strip()
-    if stanza:
-        stanzas.append(stanza)
-    return stanzas
-
-
-def format_stanzas(stanzas: Iterable[Mapping[str, str]]) -> str:
-    """Write *stanzas* as deb822 text, a blank line after each."""
-    parts: list[str] = []
-    for stanza in stanzas:
-        for field, value in stanza.items():
-            space = "" if value.startswith("\n") or not value else " "
-            parts.append(f"{field}:{space}{value}\n")
-        parts.append("\n")
-    return "".join(parts)
-
-
-def _keep(stanza: Mapping[str, str], fields: Sequence[str]) -> Stanza:
-    data = dict(stanza, Status=INSTALLED)
-    return {field: data[field] for field in fields if field in data}
-
-
-def status_stanza(stanza: Mapping[str, str]) -> Stanza:
-    """The status-file record of an unpacked package, from its control or index stanza."""
-    return _keep(stanza, STATUS_FIELDS)
-
-
-def stand_in(stanza: Mapping[str, str]) -> Stanza:
-    """A record posing a left-out package as installed, with no dependencies."""
-    return _keep(stanza, STAND_IN_FIELDS)
-
-
-def read_status(path: Path) -> list[Stanza]:
-    """Return the records of a status file; none if it is missing."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return [stanza for stanza in parse_stanzas(text) if "Package" in stanza]
-
-
-def write_status(path: Path, stanzas: Iterable[Mapping[str, str]]) -> None:
-    """Replace the status file at *path* atomically, records sorted by name."""
-    ordered = sorted(stanzas, key=lambda stanza: stanza.get("Package", ""))
-    temporary = path.with_name(f"{path.name}.new")
-    temporary.write_text(format_stanzas(ordered), encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def pin_out(patterns: Iterable[str]) -> str:
-    """Preferences that forbid installing any archive version of *patterns*.
-
-    The patterns are package names or globs (``perl-modules-*``).  The
-    stand-ins in the status file are not from an archive, so they stay.
-    """
-    return f"Package: {' '.join(patterns)}\nPin: release o=Debian\nPin-Priority: -1\n"
-
-
-# --------------------------------------------------------------------------
-# Asking apt
-# --------------------------------------------------------------------------
 
 
 def show(state: AptState, names: Sequence[str]) -> list[Stanza]:
@@ -477,19 +244,19 @@ def download(state: AptState, names: Sequence[str]) -> list[Path]:
     return sorted(state.debs.glob("*.deb"))
 
 
-def control(deb: Path) -> Stanza:
+def control(deb: Path, runner: Runner | None = None) -> Stanza:
     """Return the control fields of the package file *deb*."""
-    proc = run(["dpkg-deb", "--field", str(deb)])
+    proc = runner_or_run(runner)(["dpkg-deb", "--field", str(deb)])
     stanzas = parse_stanzas(proc.stdout) if proc.returncode == 0 else []
     if not stanzas or "Package" not in stanzas[0]:
         raise SysrootError(f"dpkg-deb cannot read {deb.name}: {error_line(proc.stderr)}")
     return stanzas[0]
 
 
-def extract(debs: Iterable[Path], root: Path) -> None:
+def extract(debs: Iterable[Path], root: Path, runner: Runner | None = None) -> None:
     """Unpack each ``.deb`` into *root* with ``dpkg -x``."""
     for deb in debs:
-        proc = run(["dpkg", "-x", str(deb), str(root)])
+        proc = runner_or_run(runner)(["dpkg", "-x", str(deb), str(root)])
         if proc.returncode != 0:
             raise SysrootError(f"dpkg -x {deb.name} failed: {error_line(proc.stderr)}")
 
@@ -497,11 +264,6 @@ def extract(debs: Iterable[Path], root: Path) -> None:
 def tools_missing() -> bool:
     """Tell whether a program this module runs is not on ``PATH``."""
     return any(shutil.which(tool) is None for tool in ("apt-get", "apt-cache", "dpkg", "dpkg-deb"))
-
-
-# --------------------------------------------------------------------------
-# Resolving against what a sysroot holds
-# --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -555,19 +317,14 @@ def resolve(
     return base, install(state, wanted)
 
 
-def unpack(debs: Sequence[Path], root: Path, excluded: Exclusions) -> list[Stanza]:
+def unpack(
+    debs: Sequence[Path], root: Path, excluded: Exclusions, runner: Runner | None = None
+) -> list[Stanza]:
     """Unpack *debs* (excluded packages skipped) into *root*; return their records."""
     records: list[Stanza] = []
     for deb in debs:
-        fields = control(deb)
+        fields = control(deb, runner)
         if not excluded.matches(fields["Package"]):
-            extract([deb], root)
+            extract([deb], root, runner)
             records.append(status_stanza(fields))
     return records
-
-
-def merged(old: Iterable[Stanza], new: Iterable[Stanza]) -> list[Stanza]:
-    """The record *old* with *new* added; a package in both gets its *new* record."""
-    by_name = {stanza["Package"]: stanza for stanza in old}
-    by_name.update((stanza["Package"], stanza) for stanza in new)
-    return [by_name[name] for name in sorted(by_name)]

@@ -17,15 +17,6 @@ from typing import List, Optional, Sequence
 from .launchers import sh_quoted
 from .target import Target
 
-#: meson's ``cpu_family`` for each ``uname -m``.
-_MESON_CPU_FAMILIES = {
-    "armv7l": "arm",
-    "armv6l": "arm",
-    "arm64": "aarch64",
-    "i686": "x86",
-    "ppc64le": "ppc64",
-    "mips64": "mips64",
-}
 _CMAKE_SYSTEMS = {"linux": "Linux", "android": "Android", "ios": "iOS", "darwin": "Darwin"}
 
 
@@ -93,13 +84,14 @@ def meson_cross_file(target: Target, tools: BuildTools) -> str:
     if tools.pkg_config_dirs:
         lines.append(f"pkg_config_libdir = {_meson_list(tools.pkg_config_dirs)}")
     system = target.sys_platform if target.sys_platform in ("android", "ios") else "linux"
-    cpu = target.machine
+    arch = target.arch
+    cpu_family = arch.meson_cpu_family if arch is not None else target.machine
     lines += [
         "",
         "[host_machine]",
         f"system = {meson_str(system)}",
-        f"cpu_family = {meson_str(_MESON_CPU_FAMILIES.get(cpu, cpu))}",
-        f"cpu = {meson_str(cpu)}",
+        f"cpu_family = {meson_str(cpu_family)}",
+        f"cpu = {meson_str(target.machine)}",
         f"endian = {meson_str('big' if target.big_endian else 'little')}",
     ]
     return "\n".join(lines) + "\n"
@@ -228,13 +220,10 @@ def write(directory: Path, target: Target, tools: BuildTools, emulator: Path) ->
     return meson, cmake
 
 
-#: qemu-user's name for each ``uname -m``.
-_QEMU = {"armv7l": "arm", "armv6l": "arm", "i686": "i386", "arm64": "aarch64"}
-
-
 def qemu_name(target: Target) -> str:
     """The qemu-user program for the Host, e.g. ``qemu-aarch64``."""
-    return f"qemu-{_QEMU.get(target.machine, target.machine)}"
+    arch = target.arch
+    return arch.qemu if arch is not None else f"qemu-{target.machine}"
 
 
 def emulator(target: Target, sysroot: Optional[str]) -> List[str]:

@@ -15,29 +15,37 @@ import shutil
 from pathlib import Path
 from typing import List, Optional
 
+from . import arch
 from .errors import ToolchainError
 from .target import Target
 from .toolchain import Runner, run
 
-_ARCH = {
-    "armv7l": "armv7",
-    "armv6l": "arm",
-    "riscv64": "riscv64gc",
-    "ppc64le": "powerpc64le",
-    "arm64": "aarch64",
-}
+#: Debian's rustc, which builds for the Host with a standard library from the sysroot.
 DEBIAN_RUSTC = "/usr/bin/rustc"
 
 
 def triple(target: Target) -> str:
-    """The Rust target triple of the Host, e.g. ``aarch64-unknown-linux-gnu``."""
-    arch = _ARCH.get(target.machine, target.machine)
-    if target.sys_platform == "android":
-        return "armv7-linux-androideabi" if arch == "armv7" else f"{arch}-linux-android"
+    """The Rust target triple of the Host, e.g. ``aarch64-unknown-linux-gnu``.
+
+    A Debian Host gets Debian rustc's (:attr:`crossenv.arch.Arch.rust_triple`);
+    another Linux (musl, Android) Rust's name of its CPU with its own system.
+    """
     if target.sys_platform == "ios":
         return "aarch64-apple-ios"
+    debian = arch.by_multiarch(target.multiarch) or arch.by_triple(target.triple, exact=True)
+    if debian is not None and target.sys_platform == "linux":
+        return debian.rust_triple
+    found = target.arch
+    cpu = found.rust_cpu if found is not None else target.machine
+    if target.sys_platform == "android":
+        return "armv7-linux-androideabi" if cpu.startswith("arm") else f"{cpu}-linux-android"
     abi = target.multiarch.rsplit("-", 1)[-1] if target.multiarch else "gnu"
-    return f"{arch}-unknown-linux-{abi}"
+    return f"{cpu}-unknown-linux-{abi}"
+
+
+def std_dir(sysroot: Path, rust_triple: str) -> Optional[Path]:
+    """*sysroot*'s Rust library folder for *rust_triple*, if it holds a standard library."""
+    return _std_in(sysroot / "usr" / "lib" / "rustlib" / rust_triple / "lib")
 
 
 def env_name(rust_triple: str) -> str:
@@ -45,8 +53,8 @@ def env_name(rust_triple: str) -> str:
     return rust_triple.upper().replace("-", "_").replace(".", "_")
 
 
-def _has_std(libdir: Path) -> bool:
-    return libdir.is_dir() and any(libdir.glob("libstd-*.rlib"))
+def _std_in(libdir: Path) -> Optional[Path]:
+    return libdir if next(libdir.glob("libstd-*.rlib"), None) is not None else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,17 +71,15 @@ class RustSetup:
 def probe(target: Target, sysroot: Optional[Path], runner: Runner = run) -> RustSetup:
     """Find a Rust standard library for the Host."""
     rust_triple = triple(target)
-    if sysroot is not None and Path(DEBIAN_RUSTC).exists():
-        libdir = sysroot / "usr" / "lib" / "rustlib" / rust_triple / "lib"
-        if _has_std(libdir):
-            return RustSetup(rust_triple, str(sysroot / "usr"), True)
+    if sysroot is not None and Path(DEBIAN_RUSTC).exists() and std_dir(sysroot, rust_triple):
+        return RustSetup(rust_triple, str(sysroot / "usr"), True)
     rustc = shutil.which("rustc")
     if rustc is not None:
         try:
             libdir = Path(runner([rustc, "--print", "target-libdir", "--target", rust_triple]))
         except ToolchainError:
             libdir = Path("/nonexistent")
-        if _has_std(libdir):
+        if _std_in(libdir) is not None:
             return RustSetup(rust_triple, None, True)
     return RustSetup(rust_triple, None, False)
 

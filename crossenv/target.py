@@ -6,25 +6,17 @@ import dataclasses
 import re
 from typing import Mapping, Optional, Tuple
 
+from .arch import ARCHES, Arch, by_triple, find
 from .sysconfigdata import ConfigValue, text_var
 
 #: ``uname().sysname`` for each ``MACHDEP``.
 _SYSNAMES = {"linux": "Linux", "android": "Linux", "darwin": "Darwin", "ios": "Darwin"}
 
-#: ELF ``e_machine`` for each normalized machine name (for checking binaries).
-ELF_MACHINES = {
-    "aarch64": 183,
-    "x86_64": 62,
-    "i686": 3,
-    "armv7l": 40,
-    "armv6l": 40,
-    "riscv64": 243,
-    "s390x": 22,
-    "ppc64le": 21,
-    "ppc64": 21,
-    "mips64": 8,
-    "loongarch64": 258,
-}
+#: ELF ``e_machine`` for each ``uname -m`` (for checking binaries), from :mod:`crossenv.arch`.
+ELF_MACHINES = {machine: arch.elf_machine for arch in ARCHES.values() for machine in arch.machines}
+
+#: Platforms whose binaries are Mach-O, not ELF.
+_NOT_ELF = ("darwin", "ios")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,9 +65,15 @@ class Target:
         return (1 << (self.pointer_bits - 1)) - 1
 
     @property
+    def arch(self) -> Optional[Arch]:
+        """The Host's row of the architecture table (:func:`crossenv.arch.find`), if any."""
+        return find(self.multiarch, self.triple, self.machine, self.big_endian)
+
+    @property
     def elf_machine(self) -> Optional[int]:
         """The ELF ``e_machine`` value of this Host's binaries, if known."""
-        return ELF_MACHINES.get(self.machine)
+        arch = None if self.sys_platform in _NOT_ELF else self.arch
+        return arch.elf_machine if arch is not None else None
 
 
 def machine_from_triple(triple: str) -> str:
@@ -83,19 +81,10 @@ def machine_from_triple(triple: str) -> str:
     cpu = triple.split("-", 1)[0]
     if "-apple-" in triple:
         return cpu  # Apple spells it arm64 everywhere
-    if cpu == "arm64":
-        return "aarch64"
-    if re.fullmatch(r"i[3-6]86", cpu):
-        return "i686"
-    if cpu.startswith("arm"):
-        return "armv7l" if triple.endswith("hf") or cpu.startswith("armv7") else "armv6l"
-    if cpu == "powerpc64le":
-        return "ppc64le"
-    if cpu == "powerpc64":
-        return "ppc64"
-    if cpu.startswith("mips64"):
-        return "mips64"
-    return cpu
+    if "-androideabi" in triple:
+        return "armv7l"  # Android's one 32-bit ARM ABI is armeabi-v7a
+    arch = by_triple(triple)
+    return arch.machine if arch is not None else cpu
 
 
 def tag_safe(text: str) -> str:

@@ -10,21 +10,12 @@ import shutil
 import subprocess
 from typing import Callable, List, Mapping, Optional, Sequence, Tuple
 
+from .arch import canonical_cpu
 from .errors import ToolchainError
 from .sysconfigdata import ConfigValue, text_var
 
 #: Runs a command and returns its standard output; injectable for tests.
 Runner = Callable[[Sequence[str]], str]
-
-_CPU_ALIASES = {
-    "arm64": "aarch64",
-    "amd64": "x86_64",
-    "i386": "i686",
-    "i486": "i686",
-    "i586": "i686",
-    "powerpc64le": "ppc64le",
-    "powerpc64": "ppc64",
-}
 
 
 def run(command: Sequence[str]) -> str:
@@ -54,10 +45,7 @@ class Toolchain:
 
 def _normalize(triple: str) -> Tuple[str, str]:
     parts = triple.strip().lower().split("-")
-    cpu = parts[0]
-    if cpu.startswith("arm") and cpu != "arm64":
-        cpu = "arm"
-    cpu = _CPU_ALIASES.get(cpu, cpu)
+    cpu = canonical_cpu(parts[0])
     system = re.sub(r"[0-9.]+$", "", parts[-1]) if len(parts) > 1 else ""
     return cpu, system
 

@@ -16,6 +16,16 @@ from dataclasses import dataclass
 from typing import IO, Dict, Iterator, List, Optional, Tuple, Union
 
 __all__ = [
+    "EM_386",
+    "EM_AARCH64",
+    "EM_ARM",
+    "EM_LOONGARCH",
+    "EM_MIPS",
+    "EM_PPC",
+    "EM_PPC64",
+    "EM_RISCV",
+    "EM_S390",
+    "EM_X86_64",
     "ET_CORE",
     "ET_DYN",
     "ET_EXEC",
@@ -39,18 +49,34 @@ ET_EXEC = 2
 ET_DYN = 3
 ET_CORE = 4
 
-#: Names of common ``e_machine`` values, as ``uname -m``-like words.
+#: ``e_machine`` values of the CPUs Debian builds for (``EM_*`` of ``<elf.h>``).
+#: ``crossenv.arch`` names each architecture's from here, so that the numbers
+#: live in one place that the runtime, which must stand alone, can read too.
+EM_386 = 3
+EM_MIPS = 8
+EM_PPC = 20
+EM_PPC64 = 21
+EM_S390 = 22
+EM_ARM = 40
+EM_X86_64 = 62
+EM_AARCH64 = 183
+EM_RISCV = 243
+EM_LOONGARCH = 258
+
+#: Names of common ``e_machine`` values, as ``uname -m``-like words.  One
+#: value stands for several architectures (``EM_MIPS`` for mips, mipsel and
+#: mips64el alike), which the class and byte order of the header tell apart.
 MACHINE_NAMES: Dict[int, str] = {
-    3: "i386",
-    8: "mips",
-    20: "ppc",
-    21: "ppc64",
-    22: "s390",
-    40: "arm",
-    62: "x86_64",
-    183: "aarch64",
-    243: "riscv",
-    258: "loongarch",
+    EM_386: "i386",
+    EM_MIPS: "mips",
+    EM_PPC: "ppc",
+    EM_PPC64: "ppc64",
+    EM_S390: "s390",
+    EM_ARM: "arm",
+    EM_X86_64: "x86_64",
+    EM_AARCH64: "aarch64",
+    EM_RISCV: "riscv",
+    EM_LOONGARCH: "loongarch",
 }
 
 _MAGIC = b"\x7fELF"

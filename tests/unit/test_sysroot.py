@@ -12,7 +12,20 @@ from typing import Callable, Iterator
 
 import pytest
 
-from crossenv import apt, sysroot
+from crossenv import (
+    addition,
+    apt,
+    aptconf,
+    debian,
+    fetch,
+    mirror,
+    ruststd,
+    staging,
+    stanzas,
+    sysroot,
+    tree,
+)
+from crossenv import stamp as stamps
 from crossenv.errors import SysrootError, UsageError
 
 DEB822_SAMPLE = """\
@@ -70,12 +83,12 @@ def fake_which(present: set[str]) -> Callable[[str], str | None]:
 
 
 def write_stamp(dest: Path, arch: str, release: str) -> None:
-    version = sysroot.SYSROOT_RELEASES[release]
+    version = debian.SYSROOT_RELEASES[release]
     python = dest / "usr" / "bin" / f"python{version}"
     python.parent.mkdir(parents=True)
     python.write_text("")
     data = {"arch": arch, "release": release, "python_version": version}
-    (dest / sysroot.STAMP_NAME).write_text(json.dumps(data))
+    (dest / stamps.STAMP_NAME).write_text(json.dumps(data))
 
 
 def tree_listing(root: Path) -> Iterator[str]:
@@ -89,46 +102,46 @@ def tree_listing(root: Path) -> Iterator[str]:
 
 @pytest.mark.parametrize(("release", "version"), [("bookworm", "3.11"), ("trixie", "3.13")])
 def test_python_version_of_each_release(release: str, version: str) -> None:
-    assert sysroot.python_version(release) == version
-    assert sysroot.SYSROOT_RELEASES[release] == version
+    assert debian.python_version(release) == version
+    assert debian.SYSROOT_RELEASES[release] == version
 
 
 @pytest.mark.parametrize("release", ["sid", "Bookworm", "", "bullseye"])
 def test_unknown_release_is_a_usage_error(release: str) -> None:
     with pytest.raises(UsageError, match="unknown release") as info:
-        sysroot.python_version(release)
+        debian.python_version(release)
     assert info.value.exit_code == 2
     assert "bookworm" in str(info.value)
 
 
-@pytest.mark.parametrize("arch", sorted(sysroot.QEMU_SUFFIXES))
+@pytest.mark.parametrize("arch", sorted(debian.SYSROOT_ARCHES))
 def test_supported_arches_pass(arch: str) -> None:
-    assert sysroot.check_arch(arch) == arch
+    assert debian.check_arch(arch) == arch
 
 
 @pytest.mark.parametrize("arch", ["aarch64", "x86_64", "sparc", "ARM64", ""])
 def test_unknown_arch_is_a_usage_error(arch: str) -> None:
     with pytest.raises(UsageError, match="unknown architecture"):
-        sysroot.check_arch(arch)
+        debian.check_arch(arch)
 
 
 def test_supported_arch_set_is_the_documented_one() -> None:
     expected = {"arm64", "armhf", "armel", "riscv64", "ppc64el", "s390x", "i386", "amd64"}
-    assert set(sysroot.SYSROOT_ARCHES) == expected | {"mips64el"}
+    assert set(debian.SYSROOT_ARCHES) == expected | {"mips64el"}
 
 
 def test_mirror_loses_its_trailing_slash() -> None:
-    assert sysroot.check_mirror("http://deb.debian.org/debian/") == "http://deb.debian.org/debian"
+    assert mirror.check_mirror("http://deb.debian.org/debian/") == "http://deb.debian.org/debian"
 
 
-@pytest.mark.parametrize("mirror", ["deb.debian.org/debian", "ssh://x/debian", "http://a b/"])
-def test_bad_mirror_is_a_usage_error(mirror: str) -> None:
+@pytest.mark.parametrize("url", ["deb.debian.org/debian", "ssh://x/debian", "http://a b/"])
+def test_bad_mirror_is_a_usage_error(url: str) -> None:
     with pytest.raises(UsageError):
-        sysroot.check_mirror(mirror)
+        mirror.check_mirror(url)
 
 
 def test_seed_packages_name_the_python_version() -> None:
-    seeds = sysroot.seed_packages("3.13")
+    seeds = debian.seed_packages("3.13")
     assert seeds[:4] == [
         "python3.13-minimal",
         "python3.13",
@@ -142,49 +155,49 @@ def test_seed_packages_name_the_python_version() -> None:
 
 
 def test_deb822_skips_security_src_and_disabled_stanzas() -> None:
-    assert sysroot.parse_deb822_mirror(DEB822_SAMPLE) == "http://ftp.de.debian.org/debian"
+    assert mirror.parse_deb822_mirror(DEB822_SAMPLE) == "http://ftp.de.debian.org/debian"
 
 
 def test_deb822_continuation_lines_and_multiple_uris() -> None:
     text = "Types: deb deb-src\nURIs: http://one.example/ubuntu\n http://two.example/debian\n"
-    assert sysroot.parse_deb822_mirror(text) == "http://two.example/debian"
+    assert mirror.parse_deb822_mirror(text) == "http://two.example/debian"
 
 
 def test_deb822_without_debian_uri_gives_none() -> None:
     text = "Types: deb\nURIs: http://archive.ubuntu.com/ubuntu\nSuites: noble\n"
-    assert sysroot.parse_deb822_mirror(text) is None
+    assert mirror.parse_deb822_mirror(text) is None
 
 
 def test_deb822_accepts_a_snapshot_uri() -> None:
     text = "Types: deb\nURIs: http://snapshot.debian.org/archive/debian/20250520T000000Z\n"
     expected = "http://snapshot.debian.org/archive/debian/20250520T000000Z"
-    assert sysroot.parse_deb822_mirror(text) == expected
+    assert mirror.parse_deb822_mirror(text) == expected
 
 
 def test_one_line_format_skips_comments_src_and_security() -> None:
-    assert sysroot.parse_one_line_mirror(ONE_LINE_SAMPLE) == "http://mirror.example.org/debian"
+    assert mirror.parse_one_line_mirror(ONE_LINE_SAMPLE) == "http://mirror.example.org/debian"
 
 
 def test_one_line_format_without_debian_gives_none() -> None:
     text = "deb http://archive.ubuntu.com/ubuntu noble main\n"
-    assert sysroot.parse_one_line_mirror(text) is None
+    assert mirror.parse_one_line_mirror(text) is None
 
 
 def test_default_mirror_prefers_deb822_sources(tmp_path: Path) -> None:
     (tmp_path / "sources.list.d").mkdir()
     (tmp_path / "sources.list.d" / "debian.sources").write_text(DEB822_SAMPLE)
     (tmp_path / "sources.list").write_text("deb http://other.example/debian bookworm main\n")
-    assert sysroot.default_mirror(tmp_path) == "http://ftp.de.debian.org/debian"
+    assert mirror.default_mirror(tmp_path) == "http://ftp.de.debian.org/debian"
 
 
 def test_default_mirror_reads_sources_list(tmp_path: Path) -> None:
     (tmp_path / "sources.list").write_text(ONE_LINE_SAMPLE)
-    assert sysroot.default_mirror(tmp_path) == "http://mirror.example.org/debian"
+    assert mirror.default_mirror(tmp_path) == "http://mirror.example.org/debian"
 
 
 def test_default_mirror_falls_back_to_deb_debian_org(tmp_path: Path) -> None:
-    assert sysroot.default_mirror(tmp_path / "missing") == sysroot.DEFAULT_MIRROR
-    assert sysroot.DEFAULT_MIRROR == "http://deb.debian.org/debian"
+    assert mirror.default_mirror(tmp_path / "missing") == mirror.DEFAULT_MIRROR
+    assert mirror.DEFAULT_MIRROR == "http://deb.debian.org/debian"
 
 
 # -- the private apt configuration -------------------------------------------
@@ -234,7 +247,7 @@ def test_machine_config_keeps_the_machine_settings_but_drops_hooks(tmp_path: Pat
         f'#include "{tmp_path / "apt.conf.d"}/";',
         f'#include "{tmp_path / "apt.conf"}";',
     ]
-    assert {f"#clear {hook};" for hook in apt.HOOKS} <= set(lines)
+    assert {f"#clear {hook};" for hook in aptconf.HOOKS} <= set(lines)
     assert lines[-2:] == ['Dir::Etc::parts "/dev/null";', 'Dir::Etc::main "/dev/null";']
     bare = apt.machine_config(tmp_path / "missing", {})
     assert "#include" not in bare
@@ -303,18 +316,10 @@ def test_parse_and_format_stanzas_round_trip() -> None:
 def test_status_stanza_keeps_what_the_resolver_reads() -> None:
     (stanza,) = apt.parse_stanzas(CONTROL)
     record = apt.status_stanza(stanza)
-    assert list(record) == [
-        "Package",
-        "Status",
-        "Priority",
-        "Section",
-        "Installed-Size",
-        "Architecture",
-        "Multi-Arch",
-        "Source",
-        "Version",
-        "Depends",
-    ]
+    kept = {"Package", "Status", "Priority", "Section", "Installed-Size", "Architecture"}
+    kept |= {"Multi-Arch", "Source", "Version", "Depends"}
+    assert set(record) == kept
+    assert list(record) == sorted(record, key=stanzas.STATUS_FIELDS.index)
     assert record["Status"] == "install ok installed"
     assert record["Depends"] == stanza["Depends"]
 
@@ -347,7 +352,7 @@ def test_pin_out_forbids_archive_versions() -> None:
 
 
 def test_exclusions_as_queries_and_pins() -> None:
-    queries, pins = sysroot.EXCLUDED.queries(), sysroot.EXCLUDED.pins()
+    queries, pins = debian.EXCLUDED.queries(), debian.EXCLUDED.pins()
     assert "debconf" in queries and "debconf" in pins
     assert "^perl-modules-" in queries and "perl-modules-*" in pins
     assert "^libperl" in queries and "libperl*" in pins
@@ -357,12 +362,12 @@ def test_exclusions_as_queries_and_pins() -> None:
     "name", ["perl", "perl-base", "perl-modules-5.40", "libperl5.36", "tzdata", "debconf"]
 )
 def test_is_excluded(name: str) -> None:
-    assert sysroot.is_excluded(name)
+    assert debian.is_excluded(name)
 
 
 @pytest.mark.parametrize("name", ["libc6", "libpython3.11-stdlib", "zlib1g", "libtirpc3"])
 def test_is_not_excluded(name: str) -> None:
-    assert not sysroot.is_excluded(name)
+    assert not debian.is_excluded(name)
 
 
 # -- resolving with apt (apt itself faked) ----------------------------------------
@@ -371,7 +376,7 @@ def test_is_not_excluded(name: str) -> None:
 def fake_show(stanzas: str) -> Callable[[apt.AptState, list[str]], list[dict[str, str]]]:
     def show(_state: apt.AptState, names: list[str]) -> list[dict[str, str]]:
         found = apt.parse_stanzas(stanzas)
-        return [s for s in found if s["Package"] in names or sysroot.is_excluded(s["Package"])]
+        return [s for s in found if s["Package"] in names or debian.is_excluded(s["Package"])]
 
     return show
 
@@ -397,7 +402,7 @@ def test_resolve_poses_the_record_and_stand_ins(
     monkeypatch.setattr(apt, "install", install)
     record = [apt.status_stanza(apt.parse_stanzas(CONTROL)[0])]
     wanted = ["libpq-dev"]
-    base, debs = apt.resolve(state, record, wanted, sysroot.EXCLUDED, ["zlib1g", "libpq5"])
+    base, debs = apt.resolve(state, record, wanted, debian.EXCLUDED, ["zlib1g", "libpq5"])
     assert asked == [["libpq-dev"]]
     assert [s["Package"] for s in base] == ["libpq5", "zlib1g"]
     assert debs == [tmp_path / "x.deb"]
@@ -423,8 +428,9 @@ def fake_run(
 def test_install_names_an_unknown_package(
     stderr: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apt, "run", fake_run(100, stderr=stderr))
-    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    state = apt.AptState(
+        tmp_path, "arm64", "bookworm", "http://m/debian", fake_run(100, stderr=stderr)
+    )
     with pytest.raises(UsageError, match=r"^bookworm/arm64 has no package nosuch-dev \(at "):
         apt.install(state, ["nosuch-dev"])
 
@@ -438,8 +444,9 @@ def test_install_explains_a_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyP
         "  libcurl4-openssl-dev\n"
     )
     stderr = "E: Packages need to be removed but remove is disabled.\n"
-    monkeypatch.setattr(apt, "run", fake_run(100, stdout, stderr))
-    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    state = apt.AptState(
+        tmp_path, "arm64", "bookworm", "http://m/debian", fake_run(100, stdout, stderr)
+    )
     with pytest.raises(SysrootError) as info:
         apt.install(state, ["libcurl4-openssl-dev"])
     assert str(info.value) == (
@@ -457,8 +464,9 @@ def test_install_reports_the_first_unmet_dependency(
         " libbaz : Depends: x\n"
     )
     stderr = "E: Unable to correct problems, you have held broken packages.\n"
-    monkeypatch.setattr(apt, "run", fake_run(100, stdout, stderr))
-    state = apt.AptState(tmp_path, "arm64", "bookworm", "http://m/debian")
+    state = apt.AptState(
+        tmp_path, "arm64", "bookworm", "http://m/debian", fake_run(100, stdout, stderr)
+    )
     with pytest.raises(SysrootError, match=r"libfoo-dev : Depends: libbar \(= 2\) but 1 is"):
         apt.install(state, ["libfoo-dev"])
 
@@ -466,10 +474,22 @@ def test_install_reports_the_first_unmet_dependency(
 def test_unpack_skips_excluded_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     controls = {"a.deb": CONTROL, "b.deb": DEBCONF}
     extracted: list[str] = []
-    monkeypatch.setattr(apt, "control", lambda deb: apt.parse_stanzas(controls[deb.name])[0])
-    monkeypatch.setattr(apt, "extract", lambda debs, root: extracted.extend(d.name for d in debs))
+    runs: list[list[str]] = []
+
+    def run(cmd: list[str], *_args: object, **_kwargs: object) -> subprocess.CompletedProcess[str]:
+        runs.append(list(cmd))
+        if cmd[0] == "dpkg-deb":
+            return subprocess.CompletedProcess(cmd, 0, controls[Path(cmd[-1]).name], "")
+        extracted.append(Path(cmd[2]).name)
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
     debs = [tmp_path / "a.deb", tmp_path / "b.deb"]
-    records = apt.unpack(debs, tmp_path, sysroot.EXCLUDED)
+    records = apt.unpack(debs, tmp_path, debian.EXCLUDED, run)
+    assert [cmd[:2] for cmd in runs] == [
+        ["dpkg-deb", "--field"],
+        ["dpkg", "-x"],
+        ["dpkg-deb", "--field"],
+    ]
     assert extracted == ["a.deb"]
     assert [r["Package"] for r in records] == ["libpq5"]
 
@@ -488,7 +508,7 @@ def test_refuses_non_empty_directory_without_stamp(tmp_path: Path, no_subprocess
     (tmp_path / "notes.txt").write_text("mine")
     before = list(tree_listing(tmp_path))
     with pytest.raises(SysrootError, match="refusing to write") as info:
-        sysroot.fetch("arm64", "bookworm", tmp_path, mirror="http://m.example/debian")
+        fetch.fetch("arm64", "bookworm", tmp_path, mirror="http://m.example/debian")
     assert info.value.exit_code == 7
     assert list(tree_listing(tmp_path)) == before
     assert (tmp_path / "notes.txt").read_text() == "mine"
@@ -498,14 +518,14 @@ def test_refuses_a_file_as_dest(tmp_path: Path, no_subprocess: None) -> None:
     dest = tmp_path / "file"
     dest.write_text("x")
     with pytest.raises(SysrootError, match="not a directory"):
-        sysroot.fetch("arm64", "bookworm", dest, mirror="http://m.example/debian")
+        fetch.fetch("arm64", "bookworm", dest, mirror="http://m.example/debian")
     assert dest.read_text() == "x"
 
 
 def test_refuses_a_sysroot_of_another_release(tmp_path: Path, no_subprocess: None) -> None:
     write_stamp(tmp_path, "arm64", "bookworm")
     with pytest.raises(SysrootError, match="already holds a bookworm/arm64"):
-        sysroot.fetch("arm64", "trixie", tmp_path, mirror="http://m.example/debian")
+        fetch.fetch("arm64", "trixie", tmp_path, mirror="http://m.example/debian")
 
 
 def test_finished_sysroot_is_reused_without_running_anything(
@@ -513,7 +533,7 @@ def test_finished_sysroot_is_reused_without_running_anything(
 ) -> None:
     write_stamp(tmp_path, "arm64", "trixie")
     messages: list[str] = []
-    python = sysroot.fetch(
+    python = fetch.fetch(
         "arm64", "trixie", tmp_path, mirror="http://m.example/debian", log=messages.append
     )
     assert python == tmp_path / "usr" / "bin" / "python3.13"
@@ -523,22 +543,22 @@ def test_finished_sysroot_is_reused_without_running_anything(
 
 def test_dest_states(tmp_path: Path) -> None:
     def state(dest: Path) -> str:
-        request = sysroot.Request("arm64", "bookworm", "3.11", "http://m/debian", dest)
-        return sysroot.inspect_dest(request)
+        request = debian.Request("arm64", "bookworm", "3.11", "http://m/debian", dest)
+        return stamps.inspect_dest(request)
 
-    assert state(tmp_path / "absent") == sysroot.ABSENT
+    assert state(tmp_path / "absent") == stamps.ABSENT
     (tmp_path / "empty").mkdir()
-    assert state(tmp_path / "empty") == sysroot.EMPTY
+    assert state(tmp_path / "empty") == stamps.EMPTY
     stale = tmp_path / "stale"
     stale.mkdir()
-    (stale / sysroot.STAMP_NAME).write_text("{not json")
-    assert state(stale) == sysroot.STALE
+    (stale / stamps.STAMP_NAME).write_text("{not json")
+    assert state(stale) == stamps.STALE
     done = tmp_path / "done"
     done.mkdir()
     write_stamp(done, "arm64", "bookworm")
-    assert state(done) == sysroot.DONE
+    assert state(done) == stamps.DONE
     (done / "usr" / "bin" / "python3.11").unlink()
-    assert state(done) == sysroot.STALE
+    assert state(done) == stamps.STALE
 
 
 # -- fixing up the unpacked tree ---------------------------------------------------
@@ -552,7 +572,7 @@ def make_usr(root: Path, *names: str) -> None:
 def test_merge_usr_links_top_level_dirs(tmp_path: Path) -> None:
     make_usr(tmp_path, "lib", "bin", "sbin")
     (tmp_path / "usr" / "lib" / "ld-linux-aarch64.so.1").write_text("loader")
-    made = sysroot.merge_usr(tmp_path)
+    made = tree.merge_usr(tmp_path)
     assert sorted(link.name for link in made) == ["bin", "lib", "sbin"]
     for name in ("lib", "bin", "sbin"):
         assert os.readlink(tmp_path / name) == f"usr/{name}"
@@ -562,14 +582,14 @@ def test_merge_usr_links_top_level_dirs(tmp_path: Path) -> None:
 
 def test_merge_usr_adds_lib64_only_when_usr_lib64_exists(tmp_path: Path) -> None:
     make_usr(tmp_path, "lib", "lib64", "bin", "sbin")
-    sysroot.merge_usr(tmp_path)
+    tree.merge_usr(tmp_path)
     assert os.readlink(tmp_path / "lib64") == "usr/lib64"
 
 
 def test_merge_usr_leaves_an_unmerged_tree_alone(tmp_path: Path) -> None:
     make_usr(tmp_path, "lib", "bin")
     (tmp_path / "lib").mkdir()
-    assert sysroot.merge_usr(tmp_path) == []
+    assert tree.merge_usr(tmp_path) == []
     assert not (tmp_path / "lib").is_symlink()
     assert not os.path.lexists(tmp_path / "bin")
 
@@ -577,7 +597,7 @@ def test_merge_usr_leaves_an_unmerged_tree_alone(tmp_path: Path) -> None:
 def test_merge_usr_keeps_an_existing_bin(tmp_path: Path) -> None:
     make_usr(tmp_path, "lib", "bin", "sbin")
     (tmp_path / "bin").mkdir()
-    made = sysroot.merge_usr(tmp_path)
+    made = tree.merge_usr(tmp_path)
     assert sorted(link.name for link in made) == ["lib", "sbin"]
     assert not (tmp_path / "bin").is_symlink()
 
@@ -589,7 +609,7 @@ def test_relativize_symlinks_keeps_links_inside_the_root(tmp_path: Path) -> None
     (libdir / "libz.so.1.2.13").write_text("real")
     (libdir / "libz.so").symlink_to("/lib/aarch64-linux-gnu/libz.so.1.2.13")
     (libdir / "libm.so.6").symlink_to("libm-2.36.so")
-    assert sysroot.relativize_symlinks(tmp_path) == 1
+    assert tree.relativize_symlinks(tmp_path) == 1
     assert os.readlink(libdir / "libz.so") == "../../../lib/aarch64-linux-gnu/libz.so.1.2.13"
     assert (libdir / "libz.so").read_text() == "real"
     assert os.readlink(libdir / "libm.so.6") == "libm-2.36.so"
@@ -616,14 +636,14 @@ def test_qemu_command_maps_debian_arch(
     arch: str, binary: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", fake_which({binary}))
-    assert sysroot.qemu_command(arch, tmp_path) == [binary, "-L", str(tmp_path)]
+    assert debian.qemu_command(arch, tmp_path) == [binary, "-L", str(tmp_path)]
 
 
 def test_qemu_command_falls_back_to_static_binary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", fake_which({"qemu-aarch64-static"}))
-    assert sysroot.qemu_command("arm64", tmp_path)[0] == "qemu-aarch64-static"
+    assert debian.qemu_command("arm64", tmp_path)[0] == "qemu-aarch64-static"
 
 
 def test_qemu_command_names_the_package_when_missing(
@@ -631,13 +651,13 @@ def test_qemu_command_names_the_package_when_missing(
 ) -> None:
     monkeypatch.setattr(shutil, "which", fake_which(set()))
     with pytest.raises(SysrootError, match="qemu-user") as info:
-        sysroot.qemu_command("riscv64", tmp_path)
+        debian.qemu_command("riscv64", tmp_path)
     assert "qemu-riscv64" in str(info.value)
 
 
 def test_qemu_command_rejects_unknown_arch(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
-        sysroot.qemu_command("sparc64", tmp_path)
+        debian.qemu_command("sparc64", tmp_path)
 
 
 # -- command line ----------------------------------------------------------------------
@@ -703,21 +723,21 @@ def add_rust_std(root: Path, triple: str = AARCH64, tag: str = "4e83e61126e325db
 
 
 def stamp_of(dest: Path) -> dict[str, object]:
-    data = json.loads((dest / sysroot.STAMP_NAME).read_text())
+    data = json.loads((dest / stamps.STAMP_NAME).read_text())
     assert isinstance(data, dict)
     return data
 
 
 def set_stamp(dest: Path, **fields: object) -> None:
-    (dest / sysroot.STAMP_NAME).write_text(json.dumps({**stamp_of(dest), **fields}))
+    (dest / stamps.STAMP_NAME).write_text(json.dumps({**stamp_of(dest), **fields}))
 
 
-def rust_request(dest: Path, rust: str | None = RUSTC_BOOKWORM) -> sysroot.Request:
-    return sysroot.Request("arm64", "bookworm", "3.11", "http://m/debian", dest, rust)
+def rust_request(dest: Path, rust: str | None = RUSTC_BOOKWORM) -> debian.Request:
+    return debian.Request("arm64", "bookworm", "3.11", "http://m/debian", dest, rust)
 
 
 def test_rust_triples_cover_every_arch() -> None:
-    assert set(sysroot.RUST_TRIPLES) == set(sysroot.SYSROOT_ARCHES)
+    assert set(sysroot.RUST_TRIPLES) == set(debian.SYSROOT_ARCHES)
     assert sysroot.RUST_TRIPLES["arm64"] == AARCH64
     assert sysroot.RUST_TRIPLES["armhf"] == "armv7-unknown-linux-gnueabihf"
     assert sysroot.RUST_TRIPLES["riscv64"] == "riscv64gc-unknown-linux-gnu"
@@ -746,33 +766,33 @@ def test_rust_std_dir_needs_a_libstd_rlib(tmp_path: Path) -> None:
     ],
 )
 def test_installed_version(output: str, version: str | None) -> None:
-    assert sysroot.installed_version(output) == version
+    assert ruststd.installed_version(output) == version
 
 
 def test_debian_rustc_version_without_usr_bin_rustc(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
 ) -> None:
-    monkeypatch.setattr(sysroot, "RUSTC", tmp_path / "rustc")
-    assert sysroot.debian_rustc_version() is None
+    monkeypatch.setattr(ruststd, "RUSTC", tmp_path / "rustc")
+    assert ruststd.debian_rustc_version() is None
 
 
 def test_parse_madison() -> None:
     output = MADISON_TRIXIE + MADISON_TRIXIE.replace("trixie/main", "trixie-updates/main")
     output += "libstd-rust-1.85 | 1.85.1 | http://x trixie/main arm64 Packages\n"
     output += "N: Unable to locate package nothing\n"
-    assert sysroot.parse_madison(output, "libstd-rust-dev") == ["1.85.1+dfsg1-1+deb13u1"]
-    assert sysroot.parse_madison("", "libstd-rust-dev") == []
+    assert ruststd.parse_madison(output, "libstd-rust-dev") == ["1.85.1+dfsg1-1+deb13u1"]
+    assert ruststd.parse_madison("", "libstd-rust-dev") == []
 
 
 def test_rust_std_mismatch_names_both_versions() -> None:
-    available = sysroot.parse_madison(MADISON_TRIXIE, "libstd-rust-dev")
-    message = sysroot.rust_std_mismatch(RUSTC_BOOKWORM, available, "trixie", "arm64")
+    available = ruststd.parse_madison(MADISON_TRIXIE, "libstd-rust-dev")
+    message = ruststd.rust_std_mismatch(RUSTC_BOOKWORM, available, "trixie", "arm64")
     assert message.startswith(
         "Debian's rustc is 1.63.0+dfsg1-2 but trixie has libstd-rust-dev "
         "1.85.1+dfsg1-1+deb13u1 for arm64; "
     )
     assert "\n" not in message
-    none = sysroot.rust_std_mismatch(RUSTC_BOOKWORM, [], "trixie", "mips64el")
+    none = ruststd.rust_std_mismatch(RUSTC_BOOKWORM, [], "trixie", "mips64el")
     assert "but trixie has no libstd-rust-dev for mips64el;" in none
 
 
@@ -786,8 +806,8 @@ def test_check_rust_std_raises_the_mismatch(
     monkeypatch.setattr(apt, "call", call)
     state = apt.AptState(tmp_path, "arm64", "trixie", "http://m/debian")
     with pytest.raises(SysrootError, match=r"rustc is 1\.63\.0\+dfsg1-2 but trixie has"):
-        sysroot.check_rust_std(state, RUSTC_BOOKWORM)
-    sysroot.check_rust_std(state, "1.85.1+dfsg1-1+deb13u1")
+        ruststd.check_rust_std(state, RUSTC_BOOKWORM)
+    ruststd.check_rust_std(state, "1.85.1+dfsg1-1+deb13u1")
 
 
 def test_rust_without_debian_rustc_is_one_clear_line(
@@ -796,7 +816,7 @@ def test_rust_without_debian_rustc_is_one_clear_line(
     capsys: pytest.CaptureFixture[str],
     no_subprocess: None,
 ) -> None:
-    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: None)
+    monkeypatch.setattr(ruststd, "debian_rustc_version", lambda: None)
     write_stamp(tmp_path, "arm64", "bookworm")
     before = list(tree_listing(tmp_path))
     argv = ["--rust", "--mirror", "http://m.example/debian", str(tmp_path)]
@@ -812,41 +832,41 @@ def test_rust_without_debian_rustc_is_one_clear_line(
 
 def test_dest_states_with_rust(tmp_path: Path) -> None:
     write_stamp(tmp_path, "arm64", "bookworm")
-    assert sysroot.inspect_dest(rust_request(tmp_path, None)) == sysroot.DONE
-    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST
+    assert stamps.inspect_dest(rust_request(tmp_path, None)) == stamps.DONE
+    assert stamps.inspect_dest(rust_request(tmp_path)) == stamps.NO_RUST
     add_rust_std(tmp_path)
-    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST  # not in the stamp
+    assert stamps.inspect_dest(rust_request(tmp_path)) == stamps.NO_RUST  # not in the stamp
     set_stamp(tmp_path, rust=RUSTC_BOOKWORM)
-    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.DONE
-    assert sysroot.inspect_dest(rust_request(tmp_path, "1.70.0+dfsg1-1")) == sysroot.NO_RUST
+    assert stamps.inspect_dest(rust_request(tmp_path)) == stamps.DONE
+    assert stamps.inspect_dest(rust_request(tmp_path, "1.70.0+dfsg1-1")) == stamps.NO_RUST
     shutil.rmtree(tmp_path / "usr" / "lib" / "rustlib")
-    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.NO_RUST
+    assert stamps.inspect_dest(rust_request(tmp_path)) == stamps.NO_RUST
     (tmp_path / "usr" / "bin" / "python3.11").unlink()
-    assert sysroot.inspect_dest(rust_request(tmp_path)) == sysroot.STALE
+    assert stamps.inspect_dest(rust_request(tmp_path)) == stamps.STALE
 
 
 def test_sysroot_with_rust_is_reused_without_running_anything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_subprocess: None
 ) -> None:
-    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
+    monkeypatch.setattr(ruststd, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
     write_stamp(tmp_path, "arm64", "bookworm")
     add_rust_std(tmp_path)
     set_stamp(tmp_path, rust=RUSTC_BOOKWORM)
-    python = sysroot.fetch("arm64", "bookworm", tmp_path, mirror="http://m/debian", rust=True)
+    python = fetch.fetch("arm64", "bookworm", tmp_path, mirror="http://m/debian", rust=True)
     assert python == tmp_path / "usr" / "bin" / "python3.11"
 
 
 def test_with_rust_keeps_the_stamp_and_adds_the_std() -> None:
     stamp = {"arch": "arm64", "release": "bookworm", "packages": ["libc6"]}
-    data = sysroot.with_rust(stamp, RUSTC_BOOKWORM, "arm64")
+    data = stamps.with_rust(stamp, RUSTC_BOOKWORM, "arm64")
     assert data == {**stamp, "rust": RUSTC_BOOKWORM, "rust_triple": AARCH64}
     assert "rust" not in stamp
-    assert sysroot.with_rust(stamp, None, "arm64") == stamp
+    assert stamps.with_rust(stamp, None, "arm64") == stamp
 
 
 def test_new_stamp_records_rust_only_when_asked(tmp_path: Path) -> None:
-    assert "rust" not in sysroot._new_stamp(rust_request(tmp_path, None), ["libc6"])
-    data = sysroot._new_stamp(rust_request(tmp_path), ["libc6"])
+    assert "rust" not in stamps.new_stamp(rust_request(tmp_path, None), ["libc6"])
+    data = stamps.new_stamp(rust_request(tmp_path), ["libc6"])
     assert data["rust"] == RUSTC_BOOKWORM
     assert data["rust_triple"] == AARCH64
     assert data["packages"] == ["libc6"]
@@ -864,7 +884,7 @@ def test_merge_tree_replaces_the_old_std_and_keeps_the_rest(tmp_path: Path) -> N
     doc.mkdir(parents=True)
     (doc / "copyright").write_text("new")
     unit = Path("usr", "lib", "rustlib", AARCH64)
-    sysroot.merge_tree(src, dest, unit, tmp_path / "trash")
+    tree.merge_tree(src, dest, unit, tmp_path / "trash")
     assert not os.path.lexists(src / "usr" / "lib" / "rustlib" / AARCH64)
     assert sorted(p.name for p in old.iterdir()) == [
         "libcore-4e83e61126e325db.rlib",
@@ -881,7 +901,7 @@ def test_merge_tree_moves_a_missing_rustlib_whole(tmp_path: Path) -> None:
     write_stamp(dest, "arm64", "bookworm")
     add_rust_std(src)
     unit = Path("usr", "lib", "rustlib", AARCH64)
-    sysroot.merge_tree(src, dest, unit, tmp_path / "trash")
+    tree.merge_tree(src, dest, unit, tmp_path / "trash")
     assert sysroot.rust_std_dir(dest, AARCH64) is not None
     assert not os.path.lexists(tmp_path / "trash")
 
@@ -891,26 +911,26 @@ def test_failed_rust_addition_leaves_the_sysroot_alone(
 ) -> None:
     dest = tmp_path / "sysroot"
     write_stamp(dest, "arm64", "trixie")
-    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    lists = dest / stamps.APT_DIR_NAME / "lists"
     lists.mkdir(parents=True)
     (lists / "deb.debian.org_debian_dists_trixie_InRelease").write_text("index")
     before = list(tree_listing(dest))
-    stamp = (dest / sysroot.STAMP_NAME).read_text()
+    stamp = (dest / stamps.STAMP_NAME).read_text()
     seen: list[Path] = []
 
     def check(state: apt.AptState, rustc: str) -> None:
         seen.extend(state.lists.iterdir())
-        raise SysrootError(sysroot.rust_std_mismatch(rustc, ["1.85.1"], "trixie", "arm64"))
+        raise SysrootError(ruststd.rust_std_mismatch(rustc, ["1.85.1"], "trixie", "arm64"))
 
-    monkeypatch.setattr(sysroot, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
-    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(ruststd, "debian_rustc_version", lambda: RUSTC_BOOKWORM)
+    monkeypatch.setattr(staging, "check_tools", lambda: None)
     monkeypatch.setattr(apt, "update", lambda state: None)
-    monkeypatch.setattr(sysroot, "check_rust_std", check)
+    monkeypatch.setattr(ruststd, "check_rust_std", check)
     with pytest.raises(SysrootError, match=r"Debian's rustc is 1\.63\.0"):
-        sysroot.fetch("arm64", "trixie", dest, mirror="http://m/debian", rust=True)
+        fetch.fetch("arm64", "trixie", dest, mirror="http://m/debian", rust=True)
     assert "deb.debian.org_debian_dists_trixie_InRelease" in {p.name for p in seen}
     assert list(tree_listing(dest)) == before
-    assert (dest / sysroot.STAMP_NAME).read_text() == stamp
+    assert (dest / stamps.STAMP_NAME).read_text() == stamp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
 
 
@@ -924,30 +944,30 @@ def test_main_help_mentions_rust(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("name", ["libpq-dev", "libstdc++-12-dev", "libfoo=1:2.0-1~deb12u1"])
 def test_check_packages_accepts_debian_names(name: str) -> None:
-    assert sysroot.check_packages([name]) == [name]
+    assert debian.check_packages([name]) == [name]
 
 
 @pytest.mark.parametrize("name", ["libpq-dev:arm64", "LibPQ", "-x", "a", "lib foo", "../x"])
 def test_check_packages_refuses_other_words(name: str) -> None:
     with pytest.raises(UsageError, match="is not a Debian package name"):
-        sysroot.check_packages([name])
+        debian.check_packages([name])
 
 
 @pytest.mark.parametrize("name", ["perl", "perl-modules-5.36", "tzdata=2024a-0+deb12u1"])
 def test_check_packages_refuses_excluded_packages(name: str) -> None:
     with pytest.raises(UsageError, match="is left out of every sysroot"):
-        sysroot.check_packages([name])
+        debian.check_packages([name])
 
 
 def make_sysroot(dest: Path, release: str = "bookworm", merged: bool = False) -> None:
     """A finished sysroot as crossenv-sysroot leaves it (without the packages)."""
     write_stamp(dest, "arm64", release)
     set_stamp(dest, mirror="http://m.example/debian", packages=["libc6"])
-    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    lists = dest / stamps.APT_DIR_NAME / "lists"
     lists.mkdir(parents=True)
     (lists / "m.example_debian_dists_bookworm_InRelease").write_text("old index")
     libc = apt.status_stanza({"Package": "libc6", "Version": "2.36-9", "Architecture": "arm64"})
-    apt.write_status(dest / sysroot.APT_DIR_NAME / "status", [libc])
+    apt.write_status(dest / stamps.APT_DIR_NAME / "status", [libc])
     (dest / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
     (dest / "usr" / "lib" / "aarch64-linux-gnu" / "libc.so.6").write_text("libc")
     if merged:
@@ -958,7 +978,7 @@ def make_sysroot(dest: Path, release: str = "bookworm", merged: bool = False) ->
 
 def test_open_sysroot_reads_stamp_and_status(tmp_path: Path) -> None:
     make_sysroot(tmp_path)
-    found = sysroot.open_sysroot(tmp_path)
+    found = addition.open_sysroot(tmp_path)
     assert (found.arch, found.release, found.mirror) == (
         "arm64",
         "bookworm",
@@ -969,13 +989,13 @@ def test_open_sysroot_reads_stamp_and_status(tmp_path: Path) -> None:
     assert found.python == tmp_path / "usr" / "bin" / "python3.11"
     assert found.holds("libc6") and found.holds("libc6=2.36-9")
     assert not found.holds("libc6=2.36-10") and not found.holds("libpq-dev")
-    assert sysroot.open_sysroot(tmp_path, "http://other/debian/").mirror == "http://other/debian"
+    assert addition.open_sysroot(tmp_path, "http://other/debian/").mirror == "http://other/debian"
 
 
 def test_open_sysroot_of_an_older_version_uses_the_stamp(tmp_path: Path) -> None:
     make_sysroot(tmp_path)
-    (tmp_path / sysroot.APT_DIR_NAME / "status").write_text("")
-    found = sysroot.open_sysroot(tmp_path)
+    (tmp_path / stamps.APT_DIR_NAME / "status").write_text("")
+    found = addition.open_sysroot(tmp_path)
     assert found.record == []
     assert found.unrecorded == ["libc6"]
     assert found.holds("libc6")
@@ -983,23 +1003,23 @@ def test_open_sysroot_of_an_older_version_uses_the_stamp(tmp_path: Path) -> None
 
 def test_open_sysroot_refuses_what_is_not_one(tmp_path: Path) -> None:
     with pytest.raises(SysrootError, match="no such directory") as info:
-        sysroot.open_sysroot(tmp_path / "missing")
+        addition.open_sysroot(tmp_path / "missing")
     assert info.value.exit_code == 7
     with pytest.raises(SysrootError, match=r"no readable \.crossenv-sysroot\.json"):
-        sysroot.open_sysroot(tmp_path)
-    (tmp_path / sysroot.STAMP_NAME).write_text('{"arch": "sparc", "release": "bookworm"}')
+        addition.open_sysroot(tmp_path)
+    (tmp_path / stamps.STAMP_NAME).write_text('{"arch": "sparc", "release": "bookworm"}')
     with pytest.raises(SysrootError, match="names no known architecture"):
-        sysroot.open_sysroot(tmp_path)
-    (tmp_path / sysroot.STAMP_NAME).write_text('{"arch": "arm64", "release": "bookworm"}')
+        addition.open_sysroot(tmp_path)
+    (tmp_path / stamps.STAMP_NAME).write_text('{"arch": "arm64", "release": "bookworm"}')
     with pytest.raises(SysrootError, match="unfinished") as info:
-        sysroot.open_sysroot(tmp_path)
+        addition.open_sysroot(tmp_path)
     assert "crossenv-sysroot --arch ARCH --release RELEASE" in str(info.value)
 
 
 def test_add_of_held_packages_runs_nothing(tmp_path: Path, no_subprocess: None) -> None:
     make_sysroot(tmp_path)
     messages: list[str] = []
-    python = sysroot.add(tmp_path, ["libc6"], log=messages.append)
+    python = addition.add(tmp_path, ["libc6"], log=messages.append)
     assert python == tmp_path / "usr" / "bin" / "python3.11"
     assert messages == [f"{tmp_path} already holds libc6"]
 
@@ -1017,13 +1037,15 @@ def fake_resolution(
         excluded: apt.Exclusions,
         unrecorded: list[str],
     ) -> tuple[list[dict[str, str]], list[Path]]:
-        assert excluded is sysroot.EXCLUDED
+        assert excluded is debian.EXCLUDED
         assert state.lists.joinpath("m.example_debian_dists_bookworm_InRelease").is_file()
         state.lists.joinpath("m.example_debian_dists_bookworm_InRelease").write_text("new index")
         asked.append(list(wanted))
         return list(record), [state.archives / "libpq5.deb"]
 
-    def unpack(debs: list[Path], root: Path, excluded: apt.Exclusions) -> list[dict[str, str]]:
+    def unpack(
+        debs: list[Path], root: Path, excluded: apt.Exclusions, runner: object = None
+    ) -> list[dict[str, str]]:
         for name, text in files.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text)
@@ -1032,7 +1054,7 @@ def fake_resolution(
             (root / name).symlink_to(target)
         return [apt.status_stanza(apt.parse_stanzas(CONTROL)[0])]
 
-    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(staging, "check_tools", lambda: None)
     monkeypatch.setattr(apt, "update", lambda state: None)
     monkeypatch.setattr(apt, "resolve", resolve)
     monkeypatch.setattr(apt, "unpack", unpack)
@@ -1053,19 +1075,19 @@ def test_add_moves_the_packages_in_and_records_them(
     links = {"usr/lib/aarch64-linux-gnu/libpq.so": "/lib/aarch64-linux-gnu/libpq.so.5.15"}
     asked = fake_resolution(monkeypatch, files, links)
     messages: list[str] = []
-    python = sysroot.add(dest, ["libc6", "libpq-dev"], log=messages.append)
+    python = addition.add(dest, ["libc6", "libpq-dev"], log=messages.append)
     assert python == dest / "usr" / "bin" / "python3.11"
     assert asked == [["libpq-dev"]]
     assert (dest / "usr" / "lib" / "aarch64-linux-gnu" / "libpq.so").read_text() == "libpq"
     assert not os.path.isabs(os.readlink(dest / "usr" / "lib" / "aarch64-linux-gnu" / "libpq.so"))
     assert (dest / "usr" / "include" / "postgresql" / "libpq-fe.h").read_text() == "header"
     assert (dest / "lib").is_symlink() == merged
-    record = apt.read_status(dest / sysroot.APT_DIR_NAME / "status")
+    record = apt.read_status(dest / stamps.APT_DIR_NAME / "status")
     assert [s["Package"] for s in record] == ["libc6", "libpq5"]
     stamp = stamp_of(dest)
     assert stamp["packages"] == ["libc6", "libpq5"]
     assert stamp["added"] == ["libpq-dev"]
-    lists = dest / sysroot.APT_DIR_NAME / "lists"
+    lists = dest / stamps.APT_DIR_NAME / "lists"
     assert (lists / "m.example_debian_dists_bookworm_InRelease").read_text() == "new index"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sys root"]
     assert messages[-1] == f"added libpq-dev to {dest}"
@@ -1078,16 +1100,16 @@ def test_failed_add_leaves_the_sysroot_alone(
     make_sysroot(dest)
     (dest / "usr" / "include").write_text("a file where a package has a directory")
     before = list(tree_listing(dest))
-    stamp = (dest / sysroot.STAMP_NAME).read_text()
+    stamp = (dest / stamps.STAMP_NAME).read_text()
     fake_resolution(
         monkeypatch,
         {"lib/aarch64-linux-gnu/libpq.so.5": "x", "usr/include/libpq-fe.h": "header"},
         {},
     )
     with pytest.raises(SysrootError, match="is a file, but a package has a directory there"):
-        sysroot.add(dest, ["libpq-dev"])
+        addition.add(dest, ["libpq-dev"])
     assert list(tree_listing(dest)) == before
-    assert (dest / sysroot.STAMP_NAME).read_text() == stamp
+    assert (dest / stamps.STAMP_NAME).read_text() == stamp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
 
 
@@ -1101,18 +1123,18 @@ def test_interrupted_add_leaves_the_sysroot_alone(
     def interrupted(*_args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(staging, "check_tools", lambda: None)
     monkeypatch.setattr(apt, "update", lambda state: None)
     monkeypatch.setattr(apt, "resolve", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        sysroot.add(dest, ["libpq-dev"])
+        addition.add(dest, ["libpq-dev"])
     assert list(tree_listing(dest)) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]
 
 
 def test_ctrl_c_is_held_back_until_the_block_ends() -> None:
     done: list[str] = []
-    with pytest.raises(KeyboardInterrupt), sysroot._interrupts_held():
+    with pytest.raises(KeyboardInterrupt), staging.interrupts_held():
         os.kill(os.getpid(), signal.SIGINT)
         done.append("finished")
     assert done == ["finished"]
@@ -1126,7 +1148,7 @@ def test_plan_merge_lists_moves_and_keeps_directories(tmp_path: Path) -> None:
     (src / "usr" / "share").mkdir()
     (src / "usr" / "lib" / "keep").write_text("a file where dest has a directory")
     (dest / "usr" / "lib" / "keep").mkdir(parents=True)
-    moves = sysroot.plan_merge(src, dest)
+    moves = tree.plan_merge(src, dest)
     assert moves == [
         (src / "usr" / "lib" / "new.so", dest / "usr" / "lib" / "new.so"),
         (src / "usr" / "share", dest / "usr" / "share"),
@@ -1134,17 +1156,17 @@ def test_plan_merge_lists_moves_and_keeps_directories(tmp_path: Path) -> None:
 
 
 def test_follow_merged_usr_moves_lib_under_usr(tmp_path: Path) -> None:
-    tree, like = tmp_path / "tree", tmp_path / "like"
+    unpacked, like = tmp_path / "tree", tmp_path / "like"
     (like / "usr" / "lib").mkdir(parents=True)
     (like / "lib").symlink_to("usr/lib")
     (like / "bin").mkdir()
-    (tree / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
-    (tree / "lib" / "aarch64-linux-gnu" / "libz.so.1").write_text("z")
-    (tree / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
-    (tree / "usr" / "lib" / "aarch64-linux-gnu" / "libz.a").write_text("a")
-    (tree / "bin").mkdir()
-    sysroot.follow_merged_usr(tree, like)
-    assert sorted(tree_listing(tree)) == [
+    (unpacked / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (unpacked / "lib" / "aarch64-linux-gnu" / "libz.so.1").write_text("z")
+    (unpacked / "usr" / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (unpacked / "usr" / "lib" / "aarch64-linux-gnu" / "libz.a").write_text("a")
+    (unpacked / "bin").mkdir()
+    tree.follow_merged_usr(unpacked, like)
+    assert sorted(tree_listing(unpacked)) == [
         "bin",
         "usr",
         "usr/lib",
@@ -1215,27 +1237,29 @@ def test_fetch_lets_apt_resolve_and_records_what_it_unpacked(
         unrecorded: tuple[str, ...] = (),
     ) -> tuple[list[dict[str, str]], list[Path]]:
         asked.append((list(wanted), [s["Package"] for s in record]))
-        assert excluded is sysroot.EXCLUDED
+        assert excluded is debian.EXCLUDED
         return [], [state.archives / "python3.11.deb"]
 
-    def unpack(debs: list[Path], root: Path, excluded: apt.Exclusions) -> list[dict[str, str]]:
+    def unpack(
+        debs: list[Path], root: Path, excluded: apt.Exclusions, runner: object = None
+    ) -> list[dict[str, str]]:
         (root / "usr" / "bin").mkdir(parents=True)
         (root / "usr" / "bin" / "python3.11").write_text("")
         (root / "usr" / "lib").mkdir()
         return [apt.status_stanza({"Package": "python3.11", "Version": "3.11.2-6"})]
 
-    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(staging, "check_tools", lambda: None)
     monkeypatch.setattr(apt, "update", lambda state: None)
     monkeypatch.setattr(apt, "resolve", resolve)
     monkeypatch.setattr(apt, "unpack", unpack)
     dest = tmp_path / "sysroot"
-    python = sysroot.fetch("arm64", "bookworm", dest, mirror="http://m/debian")
+    python = fetch.fetch("arm64", "bookworm", dest, mirror="http://m/debian")
     assert python == dest / "usr" / "bin" / "python3.11"
-    assert asked == [(sysroot.seed_packages("3.11"), [])]
+    assert asked == [(debian.seed_packages("3.11"), [])]
     assert stamp_of(dest)["packages"] == ["python3.11"]
-    record = apt.read_status(dest / sysroot.APT_DIR_NAME / "status")
+    record = apt.read_status(dest / stamps.APT_DIR_NAME / "status")
     assert [(s["Package"], s["Version"]) for s in record] == [("python3.11", "3.11.2-6")]
-    assert (dest / sysroot.APT_DIR_NAME / "preferences").read_text() == ""
+    assert (dest / stamps.APT_DIR_NAME / "preferences").read_text() == ""
     assert os.readlink(dest / "lib") == "usr/lib"
 
 
@@ -1245,11 +1269,11 @@ def test_add_of_what_the_sysroot_provides_changes_nothing(
     dest = tmp_path / "sysroot"
     make_sysroot(dest)
     before = list(tree_listing(dest))
-    monkeypatch.setattr(sysroot, "_check_tools", lambda: None)
+    monkeypatch.setattr(staging, "check_tools", lambda: None)
     monkeypatch.setattr(apt, "update", lambda state: None)
     monkeypatch.setattr(apt, "resolve", lambda *args: ([], []))
     messages: list[str] = []
-    sysroot.add(dest, ["libc-dev"], log=messages.append)
+    addition.add(dest, ["libc-dev"], log=messages.append)
     assert messages[-1] == f"{dest} already holds what libc-dev needs"
     assert list(tree_listing(dest)) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sysroot"]

@@ -110,9 +110,15 @@ def test_overrides_and_manylinux() -> None:
     [
         ("aarch64-unknown-linux-gnu", "aarch64"),
         ("arm-linux-gnueabihf", "armv7l"),
-        ("arm-linux-gnueabi", "armv6l"),
+        ("arm-linux-gnueabi", "armv5tel"),
         ("i686-pc-linux-gnu", "i686"),
         ("powerpc64le-unknown-linux-gnu", "ppc64le"),
+        ("mips64el-linux-gnuabi64", "mips64"),
+        ("mipsel-linux-gnu", "mips"),
+        ("loongarch64-linux-gnu", "loongarch64"),
+        ("aarch64-linux-musl", "aarch64"),
+        ("arm-linux-androideabi", "armv7l"),
+        ("sparc64-linux-gnu", "sparc64"),
         ("arm64-apple-ios", "arm64"),
     ],
 )
