@@ -14,10 +14,10 @@ import json
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from . import cli
 from .builder import is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
@@ -153,29 +153,32 @@ def check(env_dir: Path) -> List[Finding]:
 
 def main_parser() -> argparse.ArgumentParser:
     """The command line of ``crossenv-doctor`` (the docs show its help)."""
-    parser = argparse.ArgumentParser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
+    parser = cli.Parser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
     parser.add_argument("env_dir", type=Path, metavar="ENV_DIR")
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Print the report; 0 when nothing is missing."""
-    args = main_parser().parse_args(argv)
-    try:
-        findings = check(args.env_dir)
-    except (CrossenvError, OSError, ValueError) as exc:
-        print(f"crossenv-doctor: error: {exc}", file=sys.stderr)
-        return exc.exit_code if isinstance(exc, CrossenvError) else 1
-    for finding in findings:
-        print(finding.line())
-    missing = sum(not finding.ok for finding in findings)
-    print(f"{len(findings) - missing} present, {missing} missing")
-    return 1 if missing else 0
+
+    def command() -> int:
+        env_dir = main_parser().parse_args(argv).env_dir
+        try:
+            findings = check(env_dir)
+        except (OSError, ValueError) as exc:
+            raise CrossenvError(str(exc)) from None
+        for finding in findings:
+            print(finding.line())
+        missing = sum(not finding.ok for finding in findings)
+        print(f"{len(findings) - missing} present, {missing} missing")
+        return 1 if missing else 0
+
+    return cli.run("crossenv-doctor", command)
 
 
 def entrypoint() -> None:
     """Console-script entry point."""
-    raise SystemExit(main())
+    cli.entrypoint(main)
 
 
 if __name__ == "__main__":
