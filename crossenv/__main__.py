@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -215,7 +216,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         env_dir = Path(os.path.abspath(args.env_dir))
         builder(args, log).create(env_dir)
-        log(f"done. Activate with: . {env_dir / 'bin' / 'activate'}")
+        log(f"done. Activate with: . {shlex.quote(str(env_dir / 'bin' / 'activate'))}")
 
     return cli.run("crossenv", command)
 

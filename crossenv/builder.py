@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import compileall
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -312,7 +313,12 @@ class CrossEnvBuilder:
             runtime_config.dump(host_vars), encoding="utf-8"
         )
         tools = layout.build_tools(
-            context.env_dir, context.host, context.target, context.toolchain, host_vars
+            context.env_dir,
+            context.host,
+            context.target,
+            context.toolchain,
+            host_vars,
+            self._pkg_config_root(context),
         )
         emulator = context.env_dir / layout.GUARD_DIR / layout.EMULATOR
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools, emulator)
@@ -328,6 +334,23 @@ class CrossEnvBuilder:
         (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
             runtime_config.dump(data), encoding="utf-8"
         )
+
+    def _pkg_config_root(self, context: Context) -> Optional[str]:
+        """A path to the sysroot that pkg-config can use (see ``layout.build_tools``).
+
+        For a sysroot whose path has white space it is a symbolic link in the
+        cache folder, named by a digest of that path, so environments share it.
+        """
+        sysroot = context.host.sysroot
+        if sysroot is None or not any(char.isspace() for char in str(sysroot)):
+            return None
+        digest = hashlib.sha256(os.fsencode(sysroot)).hexdigest()[:16]
+        link = seed.cache_root() / "sysroots" / digest
+        if any(char.isspace() for char in str(link)):
+            self.log("warning: pkg-config cannot use a sysroot path with spaces")
+            return None
+        folders.link_atomically(link, sysroot)
+        return str(link)
 
     def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> Path:
         """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE.

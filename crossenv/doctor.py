@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from . import cli
+from .arch import by_multiarch
 from .builder import is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
@@ -55,12 +56,8 @@ def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
     program = shutil.which(words[0]) if words else None
     if program is None:
         name = words[0] if words else "(none)"
-        return Finding(
-            False,
-            "C compiler",
-            f"{name} not found",
-            "install the cross toolchain, e.g. apt-get install gcc-aarch64-linux-gnu",
-        )
+        package = f"gcc-{triple}" if triple else "the cross C compiler for the Host"
+        return Finding(False, "C compiler", f"{name} not found", f"apt-get install {package}")
     done = subprocess.run([program, "-dumpmachine"], capture_output=True, text=True)
     target = done.stdout.strip()
     if not same_target(target, triple):
@@ -92,26 +89,21 @@ def check(env_dir: Path) -> List[Finding]:
     include = str(host_vars.get("INCLUDEPY", ""))
     recreate = "recreate the environment with --clear"
     findings = [_compiler(host_vars, triple)]
-    if sysroot:
-        findings.append(_file(sysroot, "sysroot", "fetch it again: crossenv-sysroot DEST"))
-    findings.append(
-        _file(
-            str(Path(include) / "Python.h"),
-            "Python headers",
-            "unpack libpython3.X-dev of the Host into the sysroot",
-        )
-    )
     multiarch = str(host_vars.get("MULTIARCH", ""))
     version = str(host_vars.get("VERSION", ""))
+    debian = by_multiarch(multiarch)
+    if sysroot:
+        where = shlex.quote(sysroot)
+        arch = debian.debian if debian else "ARCH"
+        fetch = f"crossenv-sysroot --arch {arch} --release RELEASE {where}"
+        findings.append(_file(sysroot, "sysroot", f"fetch it again: {fetch}"))
+        headers = f"crossenv-sysroot --add libpython{version}-dev {where}"
+    else:
+        headers = f"install libpython{version}-dev of the Host where its files are"
+    findings.append(_file(str(Path(include) / "Python.h"), "Python headers", headers))
     if sysroot and multiarch:
         config_h = Path(sysroot) / "usr" / "include" / multiarch / f"python{version}" / "pyconfig.h"
-        findings.append(
-            _file(
-                str(config_h),
-                "pyconfig.h (multiarch)",
-                "unpack libpython3.X-dev of the Host into the sysroot",
-            )
-        )
+        findings.append(_file(str(config_h), "pyconfig.h (multiarch)", headers))
     pkg_config = shutil.which("pkg-config")
     findings.append(
         Finding(
