@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
-from typing import Callable, List, Mapping, Optional
+from typing import Callable, List, Optional
 
-from . import __version__, host, layout, target, toolchain
-from .builder import Context, CrossEnvBuilder, clear_layers
-from .errors import CrossenvError, UsageError, VersionMismatchError
-from .layout import Settings
+from . import __version__, cli
+from .builder import CrossEnvBuilder, clear_layers
+from .errors import UsageError
 from .options import parse_config_var, parse_env
 
 
 def main_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to document the options)."""
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
         prog="crossenv",
         description="Create a virtual environment in which pip, python -m build and "
         "setup.py cross-compile Python packages for the machine HOST_PYTHON runs on.",
@@ -34,6 +34,7 @@ def main_parser() -> argparse.ArgumentParser:
     tools = parser.add_argument_group("toolchain")
     tools.add_argument(
         "--cc",
+        type=_compiler,
         help="C compiler for the Host (default: the one recorded "
         "in Host-python's sysconfigdata, found on PATH)",
     )
@@ -67,6 +68,7 @@ def main_parser() -> argparse.ArgumentParser:
     hostopts.add_argument(
         "--config-var",
         action="append",
+        type=parse_config_var,
         default=[],
         metavar="NAME=VALUE",
         help="override a sysconfig variable of the Host (repeatable)",
@@ -74,6 +76,7 @@ def main_parser() -> argparse.ArgumentParser:
     hostopts.add_argument(
         "--env",
         action="append",
+        type=parse_env,
         default=[],
         metavar="NAME=VALUE",
         help="set an environment variable whenever Cross-python runs; "
@@ -87,6 +90,7 @@ def main_parser() -> argparse.ArgumentParser:
     hostopts.add_argument(
         "--platform-tag",
         metavar="TAG",
+        type=_platform,
         help="platform of the Host as sysconfig.get_platform() says it, "
         "e.g. linux-armv7l (its tag form linux_armv7l is accepted too)",
     )
@@ -102,6 +106,7 @@ def main_parser() -> argparse.ArgumentParser:
     hostopts.add_argument(
         "--shebang",
         metavar="PATH",
+        type=_shebang,
         help="interpreter for scripts installed by Cross-python's pip "
         "(default: the Host's own, e.g. /usr/bin/python3.11)",
     )
@@ -142,9 +147,8 @@ def main_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _platform(tag: Optional[str]) -> Optional[str]:
-    if tag is None:
-        return None
+def _platform(tag: str) -> str:
+    """``--platform-tag``: sysconfig's spelling, from either spelling."""
     if "-" in tag:
         return tag
     system, sep, rest = tag.partition("_")
@@ -153,102 +157,73 @@ def _platform(tag: Optional[str]) -> Optional[str]:
     return f"{system}-{rest}"
 
 
-def is_glibc_host(config: Mapping[str, object]) -> bool:
-    """Only GNU/Linux Hosts take manylinux wheels."""
-    return str(config.get("MULTIARCH", "")).endswith(("-gnu", "-gnueabihf", "-gnueabi"))
+def _compiler(name: str) -> str:
+    if not name.strip():
+        raise UsageError("--cc: empty compiler name")
+    return name
 
 
-def run(args: argparse.Namespace, log: Callable[[str], None]) -> Path:
-    """Create the environment the parsed ``args`` describe."""
+def _shebang(path: str) -> str:
+    if not path.startswith("/"):
+        raise UsageError(f"--shebang {path!r}: expected an absolute path")
+    return path
+
+
+def parse(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """Parse and check a command line; a bad one raises :class:`UsageError`."""
+    args = main_parser().parse_args(argv)
     if args.verbose and args.quiet:
         raise UsageError("--verbose and --quiet contradict each other; give one")
-    environ = tuple(parse_env(text) for text in args.env)
-    config_vars = tuple(parse_config_var(text) for text in args.config_var)
-    if args.cc is not None and not args.cc.strip():
-        raise UsageError("--cc: empty compiler name")
-    found = host.discover(
-        args.host_python, sysconfigdata_file=args.sysconfigdata_file, sysroot=args.sysroot
-    )
-    build_version = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    if found.version != build_version:
-        raise VersionMismatchError(
-            f"Host-python is {found.version} but Build-python ({sys.executable}) is "
-            f"{build_version}; run crossenv with a Python {found.version}"
-        )
-    config = dict(found.config)
-    config.update({name: value for name, value in config_vars})
-    chosen = toolchain.choose(
-        config,
-        cc=args.cc,
-        cxx=args.cxx,
-        ar=args.ar,
-        cross_prefix=args.cross_prefix,
-        relative=args.relative_toolchain,
-    )
-    described = target.describe(
-        config,
-        machine=args.machine,
-        platform=_platform(args.platform_tag),
-        manylinux=tuple(args.manylinux),
-        glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
-        kernel_release=host.kernel_release(found.sysroot),
-    )
-    if args.shebang is not None and not args.shebang.startswith("/"):
-        raise UsageError(f"--shebang {args.shebang!r}: expected an absolute path")
-    settings = Settings(
-        shebang=args.shebang or "",
+    return args
+
+
+def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBuilder:
+    """The builder the parsed command line asks for."""
+    return CrossEnvBuilder(
+        host_python=args.host_python,
+        host_sysroot=args.sysroot,
+        host_sysconfigdata_file=args.sysconfigdata_file,
+        host_cc=args.cc,
+        host_cxx=args.cxx,
+        host_ar=args.ar,
+        toolchain_prefix=args.cross_prefix,
+        host_relativize=args.relative_toolchain,
+        host_config_vars=tuple(args.config_var),
+        extra_env_vars=tuple(args.env),
+        host_machine=args.machine,
+        platform=args.platform_tag,
+        manylinux_tags=tuple(args.manylinux),
+        shebang=args.shebang,
         strict=args.strict,
-        config_vars=config_vars,
-        environ=environ,
-        without_cross_pip=args.without_cross_pip,
-    )
-    env_dir = Path(os.path.abspath(args.env_dir))
-    log(f"Host: {described.platform} ({chosen.target}), Host-python {found.executable}")
-    if found.sysroot is not None:
-        log(f"sysroot: {found.sysroot}")
-    log(f"compilers: {chosen.cc} / {chosen.cxx}")
-    recorded = layout.host_vars(found, chosen, settings)
-    host.check_headers(recorded, found.sysroot)
-    if args.verbose:
-        log(f"sysconfigdata: {found.sysconfigdata_file}")
-        for name in ("CC", "CXX", "LDSHARED", "CFLAGS", "INCLUDEPY", "EXT_SUFFIX"):
-            log(f"  {name} = {recorded.get(name, '')}")
-        log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")
-    builder = CrossEnvBuilder(
         system_site_packages=args.system_site_packages,
-        with_pip=not args.without_pip,
+        with_build_pip=not args.without_pip,
         with_cross_pip=not args.without_cross_pip,
         clear=clear_layers(args.clear or args.clear_both, args.clear_cross, args.clear_build),
+        verbose=args.verbose,
         log=log,
     )
-    builder.create(Context(env_dir, found, described, chosen, settings))
-    return env_dir
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = main_parser()
-    args = parser.parse_args(argv)
 
-    def log(message: str) -> None:
-        if not args.quiet:
-            print(f"crossenv: {message}", file=sys.stderr)
+    def command() -> None:
+        args = parse(argv)
 
-    try:
-        env_dir = run(args, log)
-    except CrossenvError as exc:
-        print(f"crossenv: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("crossenv: interrupted", file=sys.stderr)
-        return 130
-    log(f"done. Activate with: . {env_dir / 'bin' / 'activate'}")
-    return 0
+        def log(message: str) -> None:
+            if not args.quiet:
+                print(f"crossenv: {message}", file=sys.stderr)
+
+        env_dir = Path(os.path.abspath(args.env_dir))
+        builder(args, log).create(env_dir)
+        log(f"done. Activate with: . {shlex.quote(str(env_dir / 'bin' / 'activate'))}")
+
+    return cli.run("crossenv", command)
 
 
 def entrypoint() -> None:
     """Console-script entry point."""
-    raise SystemExit(main())
+    cli.entrypoint(main)
 
 
 if __name__ == "__main__":

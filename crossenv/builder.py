@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import compileall
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -12,13 +13,27 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
-from . import __version__, configscripts, crossfiles, folders, launchers, layout, rust, seed
+from . import (
+    __version__,
+    configscripts,
+    crossfiles,
+    folders,
+    host,
+    launchers,
+    layout,
+    rust,
+    seed,
+    target,
+    toolchain,
+)
 from ._runtime import config as runtime_config
-from .errors import CreationError, EnvDirError, Interrupted, from_os_error
+from .errors import CreationError, EnvDirError, Interrupted, VersionMismatchError, from_os_error
 from .host import HostPython
 from .layout import Settings
+from .options import EnvAssignment
+from .sysconfigdata import ConfigVars
 from .target import Target
 from .toolchain import Toolchain
 
@@ -43,6 +58,9 @@ class Context:
     target: Target
     toolchain: Toolchain
     settings: Settings
+    #: The Host's build-time variables as Cross-python reports them, with the
+    #: guarded compilers of the environment's final path.
+    host_vars: ConfigVars
     version: str = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,28 +80,130 @@ def is_crossenv(path: Path) -> bool:
     return (path / MARKER).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
 
 
+def is_glibc_host(config: Mapping[str, object]) -> bool:
+    """Only GNU/Linux Hosts take manylinux wheels."""
+    return str(config.get("MULTIARCH", "")).endswith(("-gnu", "-gnueabihf", "-gnueabi"))
+
+
 @dataclasses.dataclass
 class CrossEnvBuilder:
-    """Build the two layers of an environment and its launchers."""
+    """Create environments for one Host-python, as :class:`venv.EnvBuilder` does.
 
+    ``CrossEnvBuilder(host_python=...).create(env_dir)`` finds the Host's
+    files, describes the Host, picks its compilers and builds the two layers
+    and the launchers.  The command line only parses its options into these
+    fields.
+    """
+
+    #: The Host's Python interpreter (only its files are read).
+    host_python: Path
+    #: The Host's root file system (default: inferred from ``host_python``).
+    host_sysroot: Optional[Path] = None
+    #: Read this ``_sysconfigdata_*.py`` instead of searching for it.
+    host_sysconfigdata_file: Optional[Path] = None
+    #: C compiler, C++ compiler and archiver for the Host (default: from
+    #: the Host's sysconfigdata, found on ``PATH``).
+    host_cc: Optional[str] = None
+    host_cxx: Optional[str] = None
+    host_ar: Optional[str] = None
+    #: Prefix of the cross tools, e.g. ``aarch64-linux-gnu-``.
+    toolchain_prefix: Optional[str] = None
+    #: Record compilers by name rather than by absolute path.
+    host_relativize: bool = False
+    #: Host sysconfig variables to override: ``(name, value)``.
+    host_config_vars: Tuple[Tuple[str, str], ...] = ()
+    #: ``--env`` assignments applied whenever Cross-python runs.
+    extra_env_vars: Tuple[EnvAssignment, ...] = ()
+    #: ``os.uname().machine`` of the Host (default: from its GNU triple).
+    host_machine: Optional[str] = None
+    #: ``sysconfig.get_platform()`` of the Host, e.g. ``linux-armv7l``.
+    platform: Optional[str] = None
+    #: Platform tags of wheels to accept; the first also tags built wheels.
+    manylinux_tags: Tuple[str, ...] = ()
+    #: Interpreter of installed scripts (default: the Host's own).
+    shebang: Optional[str] = None
+    #: Fail builds that fell back to pure Python or name Build folders.
+    strict: bool = False
     #: Give the Build layer access to Build-python's system site-packages.
     system_site_packages: bool = False
     #: Install pip into the Build layer.
-    with_pip: bool = True
+    with_build_pip: bool = True
     #: Let Cross-python run pip.
     with_cross_pip: bool = True
-    #: Which layers to remove first: any of ``"build"``, ``"cross"``.
-    clear: tuple[str, ...] = ()
+    #: Which layers to remove first: any of ``"build"``, ``"cross"``; True for both.
+    clear: Union[bool, Tuple[str, ...]] = ()
+    #: Log the Host's main variables too.
+    verbose: bool = False
     #: Progress messages go here.
     log: Log = lambda message: None
 
-    def create(self, context: Context) -> None:
-        """Create (or refresh the cleared layers of) the environment.
+    @property
+    def cleared(self) -> Tuple[str, ...]:
+        """The layers to remove first."""
+        if isinstance(self.clear, bool):
+            return ("build", "cross") if self.clear else ()
+        return self.clear
+
+    def describe(self, env_dir: Path) -> Context:
+        """Find and describe the Host and its compilers for ``env_dir``."""
+        found = host.discover(
+            Path(self.host_python),
+            sysconfigdata_file=self.host_sysconfigdata_file,
+            sysroot=self.host_sysroot,
+        )
+        build_version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+        if found.version != build_version:
+            raise VersionMismatchError(
+                f"Host-python is {found.version} but Build-python ({sys.executable}) is "
+                f"{build_version}; run crossenv with a Python {found.version}"
+            )
+        config = dict(found.config)
+        config.update(dict(self.host_config_vars))
+        chosen = toolchain.choose(
+            config,
+            cc=self.host_cc,
+            cxx=self.host_cxx,
+            ar=self.host_ar,
+            cross_prefix=self.toolchain_prefix,
+            relative=self.host_relativize,
+        )
+        described = target.describe(
+            config,
+            machine=self.host_machine,
+            platform=self.platform,
+            manylinux=self.manylinux_tags,
+            glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
+            kernel_release=host.kernel_release(found.sysroot),
+        )
+        settings = Settings(
+            shebang=self.shebang or "",
+            strict=self.strict,
+            config_vars=self.host_config_vars,
+            environ=self.extra_env_vars,
+            without_cross_pip=not self.with_cross_pip,
+        )
+        self.log(f"Host: {described.platform} ({chosen.target}), Host-python {found.executable}")
+        if found.sysroot is not None:
+            self.log(f"sysroot: {found.sysroot}")
+        self.log(f"compilers: {chosen.cc} / {chosen.cxx}")
+        guarded = layout.guarded_toolchain(env_dir, chosen)
+        recorded = layout.host_vars(found, guarded, settings)
+        host.check_headers(recorded, found.sysroot)
+        if self.verbose:
+            self.log(f"sysconfigdata: {found.sysconfigdata_file}")
+            for name in ("CC", "CXX", "LDSHARED", "CFLAGS", "INCLUDEPY", "EXT_SUFFIX"):
+                self.log(f"  {name} = {recorded.get(name, '')}")
+            self.log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")
+        return Context(env_dir, found, described, chosen, settings, recorded)
+
+    def create(self, env_dir: Union[str, Path]) -> None:
+        """Create (or refresh the cleared layers of) the environment at ``env_dir``.
 
         Everything is built in a hidden sibling directory and renamed into
         place at the end; on any failure or Ctrl-C that directory is removed
         and an environment being replaced is left exactly as it was.
         """
+        context = self.describe(Path(os.path.abspath(env_dir)))
         final = context.env_dir
         existed = final.exists()
         if existed and not is_crossenv(final):
@@ -91,7 +211,7 @@ class CrossEnvBuilder:
                 existed = False
             else:
                 raise EnvDirError(f"{final} exists and is not a crossenv environment")
-        if existed and not self.clear:
+        if existed and not self.cleared:
             raise EnvDirError(
                 f"{final} already exists; use --clear to replace it "
                 "(or --clear-cross / --clear-build for one layer)"
@@ -131,7 +251,7 @@ class CrossEnvBuilder:
     def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
         context.env_dir.mkdir()
         for layer, step in (("build", self.setup_build), ("cross", self.setup_cross)):
-            if old is not None and layer not in self.clear:
+            if old is not None and layer not in self.cleared:
                 # Keep this layer: borrow it from the environment being replaced.
                 os.rename(old / layer, context.env_dir / layer)
                 borrowed.append(layer)
@@ -158,7 +278,9 @@ class CrossEnvBuilder:
     def setup_build(self, context: Context) -> None:
         """Create ``build/``: a plain venv of Build-python for build tools."""
         self.log(f"creating Build-python layer {context.build_dir}")
-        self._venv(context.build_dir, with_pip=self.with_pip, system_site=self.system_site_packages)
+        self._venv(
+            context.build_dir, with_pip=self.with_build_pip, system_site=self.system_site_packages
+        )
 
     def setup_cross(self, context: Context) -> None:
         """Create ``cross/``: a venv that the runtime turns into Cross-python.
@@ -167,7 +289,7 @@ class CrossEnvBuilder:
         finder) instead of getting a copy of its own.
         """
         self.log(f"creating Cross-python layer {context.cross_dir}")
-        own_pip = self.with_cross_pip and not self.with_pip
+        own_pip = self.with_cross_pip and not self.with_build_pip
         self._venv(context.cross_dir, with_pip=own_pip, system_site=False)
 
     def setup_runtime(self, context: Context) -> None:
@@ -186,13 +308,17 @@ class CrossEnvBuilder:
         data = layout.runtime_config(
             context.env_dir, context.host, context.target, context.settings
         )
-        guarded = layout.guarded_toolchain(context.env_dir, context.toolchain)
-        host_vars = layout.host_vars(context.host, guarded, context.settings)
+        host_vars = context.host_vars
         (context.cross_dir / runtime_config.VARS_FILE).write_text(
             runtime_config.dump(host_vars), encoding="utf-8"
         )
         tools = layout.build_tools(
-            context.env_dir, context.host, context.target, context.toolchain, host_vars
+            context.env_dir,
+            context.host,
+            context.target,
+            context.toolchain,
+            host_vars,
+            self._pkg_config_root(context),
         )
         emulator = context.env_dir / layout.GUARD_DIR / layout.EMULATOR
         meson, cmake = crossfiles.write(context.cross_dir, context.target, tools, emulator)
@@ -208,6 +334,23 @@ class CrossEnvBuilder:
         (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
             runtime_config.dump(data), encoding="utf-8"
         )
+
+    def _pkg_config_root(self, context: Context) -> Optional[str]:
+        """A path to the sysroot that pkg-config can use (see ``layout.build_tools``).
+
+        For a sysroot whose path has white space it is a symbolic link in the
+        cache folder, named by a digest of that path, so environments share it.
+        """
+        sysroot = context.host.sysroot
+        if sysroot is None or not any(char.isspace() for char in str(sysroot)):
+            return None
+        digest = hashlib.sha256(os.fsencode(sysroot)).hexdigest()[:16]
+        link = seed.cache_root() / "sysroots" / digest
+        if any(char.isspace() for char in str(link)):
+            self.log("warning: pkg-config cannot use a sysroot path with spaces")
+            return None
+        folders.link_atomically(link, sysroot)
+        return str(link)
 
     def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> Path:
         """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE.

@@ -33,6 +33,8 @@ class BuildTools:
     include_dir: str
     sysroot: Optional[str] = None
     emulator: Sequence[str] = ()
+    #: The sysroot as pkg-config sees it (a path to it without white space).
+    pkg_config_root: Optional[str] = None
     pkg_config_dirs: Sequence[str] = ()
 
 
@@ -79,8 +81,8 @@ def meson_cross_file(target: Target, tools: BuildTools) -> str:
     lines = ["# Written by crossenv: the Host for meson.", "[binaries]"]
     lines += [f"{name} = {_meson_list(value)}" for name, value in binaries.items()]
     lines += ["", "[properties]", "needs_exe_wrapper = true"]
-    if tools.sysroot:
-        lines.append(f"sys_root = {meson_str(tools.sysroot)}")
+    if tools.sysroot:  # meson gives it to pkg-config as PKG_CONFIG_SYSROOT_DIR
+        lines.append(f"sys_root = {meson_str(tools.pkg_config_root or tools.sysroot)}")
     if tools.pkg_config_dirs:
         lines.append(f"pkg_config_libdir = {_meson_list(tools.pkg_config_dirs)}")
     system = target.sys_platform if target.sys_platform in ("android", "ios") else "linux"

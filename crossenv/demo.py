@@ -20,11 +20,10 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from . import sysroot
-from .__main__ import main as crossenv_main
+from . import cli, sysroot
 from ._runtime import elf
-from .builder import is_crossenv
-from .errors import CreationError, CrossenvError, ToolchainError, VersionMismatchError
+from .builder import CrossEnvBuilder, is_crossenv
+from .errors import CreationError, ToolchainError, VersionMismatchError
 from .target import ELF_MACHINES
 
 #: Debian release whose python3.X matches each Build-python.
@@ -65,13 +64,9 @@ def run(workdir: Path) -> None:
     host_python = sysroot.fetch("arm64", release, workdir / f"sysroot-{release}-arm64", log=say)
     root = host_python.parents[2]
     env_dir = workdir / "env"
-    argv: List[str] = [str(host_python), str(env_dir)]
-    if is_crossenv(env_dir):
-        argv.append("--clear")
-    say(f"creating the cross environment: crossenv {' '.join(argv)}")
-    code = crossenv_main(argv)
-    if code:
-        raise CreationError(f"crossenv exited with {code}")
+    again = is_crossenv(env_dir)
+    say(f"creating the cross environment: crossenv {host_python} {env_dir}{' --clear' * again}")
+    CrossEnvBuilder(host_python=host_python, clear=again, log=say).create(env_dir)
     say(f"cross-compiling {PACKAGE} from its sdist: pip install --no-binary :all: {PACKAGE}")
     pip = [
         str(env_dir / "bin" / "pip"),
@@ -106,7 +101,7 @@ def run(workdir: Path) -> None:
 
 def main_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m crossenv.demo`` (the docs show its help)."""
-    parser = argparse.ArgumentParser(
+    parser = cli.Parser(
         prog="python -m crossenv.demo",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -120,18 +115,16 @@ def main_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def workdir(argv: Optional[List[str]]) -> Path:
+    return Path(os.path.abspath(main_parser().parse_args(argv).workdir))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the demo; returns the exit code."""
-    args = main_parser().parse_args(argv)
-    try:
-        run(Path(os.path.abspath(args.workdir)))
-    except CrossenvError as exc:
-        print(f"demo: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return cli.run(
+        "demo", lambda: run(Path(os.path.abspath(main_parser().parse_args(argv).workdir)))
+    )
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    cli.entrypoint(main)

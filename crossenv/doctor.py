@@ -14,10 +14,11 @@ import json
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from . import cli
+from .arch import by_multiarch
 from .builder import is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
@@ -55,12 +56,8 @@ def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
     program = shutil.which(words[0]) if words else None
     if program is None:
         name = words[0] if words else "(none)"
-        return Finding(
-            False,
-            "C compiler",
-            f"{name} not found",
-            "install the cross toolchain, e.g. apt-get install gcc-aarch64-linux-gnu",
-        )
+        package = f"gcc-{triple}" if triple else "the cross C compiler for the Host"
+        return Finding(False, "C compiler", f"{name} not found", f"apt-get install {package}")
     done = subprocess.run([program, "-dumpmachine"], capture_output=True, text=True)
     target = done.stdout.strip()
     if not same_target(target, triple):
@@ -92,26 +89,21 @@ def check(env_dir: Path) -> List[Finding]:
     include = str(host_vars.get("INCLUDEPY", ""))
     recreate = "recreate the environment with --clear"
     findings = [_compiler(host_vars, triple)]
-    if sysroot:
-        findings.append(_file(sysroot, "sysroot", "fetch it again: crossenv-sysroot DEST"))
-    findings.append(
-        _file(
-            str(Path(include) / "Python.h"),
-            "Python headers",
-            "unpack libpython3.X-dev of the Host into the sysroot",
-        )
-    )
     multiarch = str(host_vars.get("MULTIARCH", ""))
     version = str(host_vars.get("VERSION", ""))
+    debian = by_multiarch(multiarch)
+    if sysroot:
+        where = shlex.quote(sysroot)
+        arch = debian.debian if debian else "ARCH"
+        fetch = f"crossenv-sysroot --arch {arch} --release RELEASE {where}"
+        findings.append(_file(sysroot, "sysroot", f"fetch it again: {fetch}"))
+        headers = f"crossenv-sysroot --add libpython{version}-dev {where}"
+    else:
+        headers = f"install libpython{version}-dev of the Host where its files are"
+    findings.append(_file(str(Path(include) / "Python.h"), "Python headers", headers))
     if sysroot and multiarch:
         config_h = Path(sysroot) / "usr" / "include" / multiarch / f"python{version}" / "pyconfig.h"
-        findings.append(
-            _file(
-                str(config_h),
-                "pyconfig.h (multiarch)",
-                "unpack libpython3.X-dev of the Host into the sysroot",
-            )
-        )
+        findings.append(_file(str(config_h), "pyconfig.h (multiarch)", headers))
     pkg_config = shutil.which("pkg-config")
     findings.append(
         Finding(
@@ -153,29 +145,32 @@ def check(env_dir: Path) -> List[Finding]:
 
 def main_parser() -> argparse.ArgumentParser:
     """The command line of ``crossenv-doctor`` (the docs show its help)."""
-    parser = argparse.ArgumentParser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
+    parser = cli.Parser(prog="crossenv-doctor", description=__doc__.split("\n")[0])
     parser.add_argument("env_dir", type=Path, metavar="ENV_DIR")
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Print the report; 0 when nothing is missing."""
-    args = main_parser().parse_args(argv)
-    try:
-        findings = check(args.env_dir)
-    except (CrossenvError, OSError, ValueError) as exc:
-        print(f"crossenv-doctor: error: {exc}", file=sys.stderr)
-        return exc.exit_code if isinstance(exc, CrossenvError) else 1
-    for finding in findings:
-        print(finding.line())
-    missing = sum(not finding.ok for finding in findings)
-    print(f"{len(findings) - missing} present, {missing} missing")
-    return 1 if missing else 0
+
+    def command() -> int:
+        env_dir = main_parser().parse_args(argv).env_dir
+        try:
+            findings = check(env_dir)
+        except (OSError, ValueError) as exc:
+            raise CrossenvError(str(exc)) from None
+        for finding in findings:
+            print(finding.line())
+        missing = sum(not finding.ok for finding in findings)
+        print(f"{len(findings) - missing} present, {missing} missing")
+        return 1 if missing else 0
+
+    return cli.run("crossenv-doctor", command)
 
 
 def entrypoint() -> None:
     """Console-script entry point."""
-    raise SystemExit(main())
+    cli.entrypoint(main)
 
 
 if __name__ == "__main__":

@@ -55,3 +55,17 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def link_atomically(path: Path, target: Path) -> None:
+    """Make ``path`` a symbolic link to ``target``; a reader never finds it missing."""
+    if path.is_symlink() and os.readlink(path) == str(target):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.parent / f".{path.name}.{os.getpid()}"
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -80,10 +80,21 @@ def _first_word(command: str) -> str:
 
 
 def build_tools(
-    env_dir: Path, host: HostPython, target: Target, toolchain: Toolchain, vars_: ConfigVars
+    env_dir: Path,
+    host: HostPython,
+    target: Target,
+    toolchain: Toolchain,
+    vars_: ConfigVars,
+    pkg_config_root: Optional[str] = None,
 ) -> crossfiles.BuildTools:
-    """What the meson cross file and CMake toolchain file name."""
+    """What the meson cross file and CMake toolchain file name.
+
+    ``pkg_config_root`` is the sysroot as pkg-config is to see it: a path
+    without white space that leads there (pkgconf mangles a
+    ``PKG_CONFIG_SYSROOT_DIR`` with a space), when the sysroot's own has one.
+    """
     sysroot = str(host.sysroot) if host.sysroot else None
+    pkg_root = pkg_config_root or sysroot
     return crossfiles.BuildTools(
         cc=guarded(env_dir, toolchain.cc),
         cxx=guarded(env_dir, toolchain.cxx),
@@ -94,7 +105,8 @@ def build_tools(
         include_dir=text_var(vars_, "INCLUDEPY"),
         sysroot=sysroot,
         emulator=crossfiles.emulator(target, sysroot),
-        pkg_config_dirs=crossfiles.pkg_config_dirs(sysroot, target.multiarch) if sysroot else (),
+        pkg_config_root=pkg_root,
+        pkg_config_dirs=crossfiles.pkg_config_dirs(pkg_root, target.multiarch) if pkg_root else (),
     )
 
 
@@ -194,8 +206,8 @@ def cross_defaults(
     if tools.emulator:
         # Test programs of a sub-build's "make check" (automake) run on the Host.
         result.append(["LOG_COMPILER", EMULATOR])
-    if tools.sysroot:
-        result.append(["PKG_CONFIG_SYSROOT_DIR", tools.sysroot])
+    if tools.pkg_config_root:
+        result.append(["PKG_CONFIG_SYSROOT_DIR", tools.pkg_config_root])
         result.append(["PKG_CONFIG_LIBDIR", ":".join(tools.pkg_config_dirs)])
     return result
 

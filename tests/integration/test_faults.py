@@ -17,7 +17,7 @@ from typing import Iterator
 
 import pytest
 
-from ..unit.test_cli import snapshot
+from ..conftest import snapshot
 from .conftest import REPO, Setup, crossenv_command, repo_env
 
 pytestmark = pytest.mark.integration

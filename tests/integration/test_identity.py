@@ -13,25 +13,6 @@ from .conftest import Setup, identity_script, load, require
 pytestmark = pytest.mark.integration
 
 
-def test_layout(setup: Setup) -> None:
-    names = {path.name for path in setup.bin.iterdir()}
-    expected = {
-        "activate",
-        "activate.fish",
-        "activate.csh",
-        "python",
-        "cross-python",
-        "pip",
-        "cross-pip",
-        "build-python",
-        "build-pip",
-        "cross-expose",
-    }
-    assert expected <= names
-    assert (setup.env_dir / "build" / "pyvenv.cfg").is_file()
-    assert (setup.env_dir / "cross" / "pyvenv.cfg").is_file()
-
-
 def test_identity_matches_real_host(setup: Setup) -> None:
     cross = load(setup.run([setup.bin / "python", "-c", identity_script()]).stdout)
     real = load(setup.on_target(identity_script()))

@@ -21,6 +21,7 @@ import pytest
 from crossenv import configscripts, crossfiles, sysroot
 
 from .conftest import (
+    Setup,
     elf_machine,
     fetch_sysroot,
     make_setup,
@@ -118,11 +119,34 @@ def test_pg_config_shim_answers_with_sysroot_paths(libpq_sysroot: Path, tmp_path
     assert server == f"{includedir}/15/server"
 
 
-def test_psycopg2_cross_builds_against_the_sysroot_libpq(
-    libpq_sysroot: Path, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+@pytest.fixture(scope="module")
+def libpq_env(libpq_sysroot: Path, tmp_path_factory: pytest.TempPathFactory) -> Setup:
+    """An environment for the Host-python of that sysroot (its path has a space)."""
     host_python = libpq_sysroot / "usr" / "bin" / f"python{VERSION}"
-    setup = make_setup(tmp_path_factory, VERSION, RELEASE, "arm64", host_python)
+    return make_setup(tmp_path_factory, VERSION, RELEASE, "arm64", host_python)
+
+
+def test_pkg_config_answers_for_a_sysroot_path_with_a_space(
+    libpq_env: Setup, libpq_sysroot: Path
+) -> None:
+    """pkgconf mangles a PKG_CONFIG_SYSROOT_DIR with a space; builds must not see that."""
+    code = (
+        "import subprocess; print(subprocess.run(['pkg-config', '--cflags', '--libs', 'libpq'],"
+        " capture_output=True, text=True, check=True).stdout)"
+    )
+    flags = libpq_env.run([libpq_env.bin / "python", "-c", code]).stdout.split()
+    includes = [Path(flag[2:]) for flag in flags if flag.startswith("-I")]
+    libdirs = [Path(flag[2:]) for flag in flags if flag.startswith("-L")]
+    assert len(includes) + len(libdirs) + 1 == len(flags), flags  # and -lpq
+    assert any((folder / "libpq-fe.h").is_file() for folder in includes), flags
+    (libpq,) = [folder / "libpq.so" for folder in libdirs if (folder / "libpq.so").exists()]
+    assert elf_machine(libpq.resolve()) == 183
+    for folder in includes + libdirs:
+        assert folder.resolve().is_relative_to(libpq_sysroot.resolve()), flags
+
+
+def test_psycopg2_cross_builds_against_the_sysroot_libpq(libpq_env: Setup) -> None:
+    setup = libpq_env
     built = setup.run(
         [setup.bin / "pip", "install", "-v", "--no-binary", "psycopg2", "psycopg2==2.9.10"]
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Dict, Union
 
@@ -19,3 +20,30 @@ def fixture_vars(name: str) -> Dict[str, Union[str, int]]:
 @pytest.fixture
 def arm64_311() -> Dict[str, Union[str, int]]:
     return fixture_vars("debian-bookworm-arm64-3.11.py")
+
+
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57
+
+
+def make_debian_tree(root: Path, version: str = "3.11", *, headers: bool = True) -> Path:
+    """A Debian-style sysroot: the real sysconfigdata and its alias symlink.
+
+    With ``headers``, also (empty) ``Python.h`` and ``pyconfig.h`` where
+    Debian's ``libpython3.X-dev`` puts them.
+    """
+    stdlib = root / "usr" / "lib" / f"python{version}"
+    stdlib.mkdir(parents=True)
+    fixture = SYSCONFIGDATA / "debian-bookworm-arm64-3.11.py"
+    shutil.copy(fixture, stdlib / "_sysconfigdata__aarch64-linux-gnu.py")
+    (stdlib / "_sysconfigdata__linux_aarch64-linux-gnu.py").symlink_to(
+        "_sysconfigdata__aarch64-linux-gnu.py"
+    )
+    python = root / "usr" / "bin" / f"python{version}"
+    python.parent.mkdir(parents=True)
+    python.write_bytes(ELF)
+    if headers:
+        include = root / "usr" / "include" / f"python{version}"
+        include.mkdir(parents=True)
+        (include / "Python.h").write_text("", encoding="utf-8")
+        (include / "pyconfig.h").write_text("", encoding="utf-8")
+    return python

@@ -14,8 +14,8 @@ from crossenv.__main__ import main
 from crossenv._runtime import config as runtime_config
 from crossenv.crossfiles import meson_str
 
-from .test_cli import snapshot
-from .test_host import make_debian_tree
+from ..conftest import snapshot
+from .conftest import make_debian_tree
 
 STEPS = ["setup_build", "setup_cross", "setup_runtime", "setup_scripts", "post_setup"]
 FAST = ["--without-pip", "--without-cross-pip", "-q"]

@@ -13,13 +13,9 @@ import pytest
 
 from crossenv.__main__ import main, main_parser
 
+from ..conftest import snapshot
 from ..gaps import missing
-from .test_host import make_debian_tree
-
-
-def snapshot(root: Path) -> List[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*"))
-
+from .conftest import make_debian_tree
 
 CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
     ("missing host", lambda t: [str(t / "nope"), str(t / "env")], 3, "not found"),
@@ -185,34 +181,6 @@ def test_version_mismatch_is_one_line(tree: Path) -> None:
     assert done.returncode == 4
     assert done.stderr.count("\n") == 1 and "Host-python is 3.11" in done.stderr
     assert not (tree / "env").exists()
-
-
-def test_every_option_is_documented() -> None:
-    text = main_parser().format_help()
-    for option in (
-        "--cross-prefix",
-        "--system-site-packages",
-        "--clear",
-        "--clear-cross",
-        "--clear-build",
-        "--clear-both",
-        "--without-pip",
-        "--without-cross-pip",
-        "--relative-toolchain",
-        "--cc",
-        "--cxx",
-        "--ar",
-        "--config-var",
-        "--env",
-        "--sysroot",
-        "--sysconfigdata-file",
-        "--manylinux",
-        "--platform-tag",
-        "--machine",
-        "--verbose",
-        "--version",
-    ):
-        assert option in text
 
 
 def test_reference_documents_every_option() -> None:
