@@ -26,9 +26,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def run(prog: str, command: Callable[[], Optional[int]]) -> int:
-    """Run ``command``; return its exit code (0 for None), or the failure's."""
+    """Run ``command``; return its exit code (0 for None), or the failure's.
+
+    ``--help`` and ``--version`` end with their own code (0), as argparse says.
+    """
     try:
         return command() or 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 0
     except CrossenvError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return exc.exit_code

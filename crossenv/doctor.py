@@ -158,7 +158,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         try:
             findings = check(env_dir)
         except (OSError, ValueError) as exc:
-            raise CrossenvError(str(exc)) from None
+            raise CrossenvError(f"{env_dir} is damaged (recreate it with --clear): {exc}") from None
         for finding in findings:
             print(finding.line())
         missing = sum(not finding.ok for finding in findings)

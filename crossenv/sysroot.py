@@ -37,6 +37,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn
 
+from crossenv import cli
 from crossenv.addition import add
 from crossenv.arch import ARCHES
 from crossenv.debian import (
@@ -48,7 +49,7 @@ from crossenv.debian import (
     python_version,
     qemu_command,
 )
-from crossenv.errors import CrossenvError, UsageError
+from crossenv.errors import UsageError
 from crossenv.fetch import fetch
 from crossenv.mirror import (
     DEFAULT_MIRROR,
@@ -96,16 +97,9 @@ RUST_TRIPLES: Mapping[str, str] = MappingProxyType(
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors become one-line UsageErrors."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
 def main_parser() -> argparse.ArgumentParser:
     """The parser of the command line (also what the reference documentation shows)."""
-    parser = _Parser(
+    parser = cli.Parser(
         prog=PROG,
         usage=f"{PROG} [--arch ARCH] [--release RELEASE] [--mirror URL] [--rust] [-q] DEST\n"
         f"       {PROG} --add PKG [PKG ...] [--mirror URL] [-q] DEST",
@@ -171,31 +165,21 @@ def _run(args: argparse.Namespace) -> Path:
         raise UsageError(f"--add cannot be combined with --rust; run {PROG} --rust DEST first")
     if args.arch is not None or args.release is not None:
         raise UsageError(
-            "--add takes no --arch or --release: it adds packages of the sysroot's own"
+            "--add takes no --arch or --release: it adds packages of the sysroot's own "
+            "architecture and release"
         )
     return add(dest, args.add, mirror=args.mirror, log=log)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    try:
-        python = _run(main_parser().parse_args(argv))
-    except CrossenvError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
-    except SystemExit as exc:  # --help
-        return exc.code if isinstance(exc.code, int) else 0
-    print(python)
-    return 0
+    return cli.run(PROG, lambda: print(_run(main_parser().parse_args(argv))))
 
 
 def entrypoint() -> NoReturn:
     """Console-script entry point."""
-    raise SystemExit(main())
+    cli.entrypoint(main)
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entrypoint()

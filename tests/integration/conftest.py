@@ -244,6 +244,9 @@ def make_setup(
         text=True,
     )
     assert done.returncode == 0, done.stderr
+    for layer in ("build", "cross"):  # see fresh_caches; the file ends in [global]
+        with open(env_dir / layer / "pip.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"cache-dir = {env_dir.parent / 'pip cache'}\n")
     return Setup(version, release, python, root, host_python, env_dir, arch)
 
 
@@ -253,9 +256,16 @@ def dependencies() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fresh_pip_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every session builds for real: no wheel built by an earlier run is reused."""
-    os.environ["PIP_CACHE_DIR"] = str(tmp_path_factory.mktemp("pip-cache"))
+def fresh_caches(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every session builds for real: no wheel built by an earlier run is reused.
+
+    pip's cache (and crossenv's own) go to a folder of this session; each
+    environment of :func:`make_setup` has a pip cache of its own besides,
+    since pip's cache key would let two Build-pythons of one version share
+    the wheels one of them built.
+    """
+    os.environ.pop("PIP_CACHE_DIR", None)  # it would outrank the environments' own
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(scope="session", params=PAIRS, ids=[pair.id for pair in PAIRS])

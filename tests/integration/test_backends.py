@@ -101,15 +101,6 @@ def test_pkg_config_finds_the_hosts_libraries(setup: Setup) -> None:
     assert all(str(setup.sysroot) in flag for flag in flags)
 
 
-def test_real_scikit_build_core_sdist(setup: Setup) -> None:
-    """spglib: scikit-build-core, C and pybind11 C++, numpy as a build requirement."""
-    setup.run([setup.bin / "pip", "install", "--no-binary", "spglib", "spglib==2.8.0"])
-    so = setup.cross_site / "spglib" / f"_spglib{suffix(setup)}"
-    assert elf_machine(so) == AARCH64
-    code = "import spglib, numpy; print(spglib.spg_get_version(), numpy.arange(10).sum())"
-    assert setup.on_target(code).split() == ["2.8.0", "45"]
-
-
 def test_numpy_c_api_gets_the_hosts_headers(setup: Setup, tmp_path: Path) -> None:
     """numpy is a Build-side build requirement, but the headers are the Host's wheel's."""
     done = setup.run([setup.bin / "pip", "install", "-v", copy_project("numpy_ext", tmp_path)])
@@ -121,28 +112,3 @@ def test_numpy_c_api_gets_the_hosts_headers(setup: Setup, tmp_path: Path) -> Non
     check_built(setup, "npdemo")
     out = setup.on_target("import npdemo; print(npdemo.arange(10).sum(), npdemo.longdouble_size())")
     assert out.split() == ["45", "16"]
-
-
-def test_real_meson_python_sdist(setup: Setup) -> None:
-    """contourpy: meson-python with pybind11 C++; numpy comes as the Host's wheel."""
-    setup.run([setup.bin / "pip", "install", "--no-binary", "contourpy", "contourpy==1.3.3"])
-    so = setup.cross_site / "contourpy" / f"_contourpy{suffix(setup)}"
-    assert elf_machine(so) == AARCH64
-    code = (
-        "import numpy, contourpy\n"
-        "lines = contourpy.contour_generator(z=numpy.arange(16.0).reshape(4, 4)).lines(5.0)\n"
-        "print(len(lines), lines[0].shape[1])"
-    )
-    assert setup.on_target(code).split() == ["1", "2"]
-
-
-def test_readme_example_build_pip_cffi_then_bcrypt(setup: Setup) -> None:
-    """The README's example; bcrypt 3.2.2 is its last release built with cffi."""
-    setup.run([setup.bin / "build-pip", "install", "cffi"])
-    setup.run([setup.bin / "pip", "install", "--no-binary", "bcrypt", "bcrypt==3.2.2"])
-    assert elf_machine(setup.cross_site / "bcrypt" / "_bcrypt.abi3.so") == AARCH64
-    code = (
-        "import bcrypt; h = bcrypt.hashpw(b'pw', bcrypt.gensalt(4)); "
-        "print(bcrypt.checkpw(b'pw', h))"
-    )
-    assert setup.on_target(code).strip() == "True"

@@ -33,17 +33,3 @@ def test_rust_fixture(setup: Setup, project: str, tmp_path: Path) -> None:
     assert elf_machine(so) == 183
     out = setup.on_target("import rustdemo; print(rustdemo.add(1, 2), rustdemo.arch())")
     assert out.split() == ["3", "aarch64"]
-
-
-def test_real_vendored_rust_sdist(setup: Setup) -> None:
-    """orjson 3.8.14 vendors its crates, so it builds offline with maturin."""
-    command = [setup.bin / "pip", "install", "--no-binary", "orjson", "orjson==3.8.14"]
-    if setup.release != RUST_RELEASE:
-        done = subprocess.run(command, capture_output=True, text=True)
-        assert done.returncode != 0 and "no Rust standard library" in done.stderr
-        return
-    setup.run(command)
-    (so,) = (setup.cross_site / "orjson").glob("orjson.cpython-*.so")
-    assert elf_machine(so) == 183
-    code = "import orjson; print(orjson.dumps({'a': [1, 2]}).decode(), orjson.loads('[3]')[0])"
-    assert setup.on_target(code).split() == ['{"a":[1,2]}', "3"]
