@@ -140,7 +140,29 @@ def check(env_dir: Path) -> List[Finding]:
     findings.append(
         _file(str(env_dir / "build" / "bin" / "python"), "Build-python layer", recreate)
     )
+    findings.append(_patches(env_dir))
     return findings
+
+
+def _patches(env_dir: Path) -> Finding:
+    """Whether every patch takes on the pip, setuptools, ... installed there."""
+    what = "patches of the installed pip, setuptools, ..."
+    command = [str(env_dir / "bin" / "python"), "-m", "_crossenv.selfcheck"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    try:
+        reported: Dict[str, Optional[str]] = json.loads(done.stdout)
+    except ValueError:
+        reported = {}
+    if done.returncode != 0 or not reported:
+        detail = (done.stderr.strip().splitlines() or ["no answer"])[-1]
+        return Finding(
+            False, what, f"Cross-python cannot check them: {detail}", "recreate it with --clear"
+        )
+    missed = [f"{name} (no {thing})" for name, thing in sorted(reported.items()) if thing]
+    if missed:
+        fix = "use a pip and setuptools this crossenv knows (build-pip install 'pip<NEXT')"
+        return Finding(False, what, "changed: " + ", ".join(missed), fix)
+    return Finding(True, what, f"{len(reported)} modules patched")
 
 
 def main_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import config
 from .config import Config
@@ -49,11 +49,11 @@ def start_report() -> None:
     atexit.register(show)
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``build_ext.build_extension`` of setuptools."""
     command = getattr(module, "build_ext", None)
     if command is None:
-        return
+        return "build_ext"
     real: Callable[..., Any] = command.build_extension
     strict = bool(cfg.get("strict"))
 
@@ -72,3 +72,4 @@ def apply(module: types.ModuleType, cfg: Config) -> None:
             raise
 
     command.build_extension = build_extension
+    return None

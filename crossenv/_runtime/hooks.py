@@ -22,7 +22,8 @@ if TYPE_CHECKING:  # nothing but os and sys (both loaded already) at start-up
 
     from .config import Config
 
-    Patch = Callable[[types.ModuleType, Config], None]
+    #: A patch returns None when it took, else what it did not find in the module.
+    Patch = Callable[[types.ModuleType, Config], Optional[str]]
 
 #: Which module is patched by which function: (runtime module, function).
 #: The runtime module is imported only when its target is.
@@ -52,6 +53,12 @@ PATCHES: "Dict[str, Tuple[str, str]]" = {
     "dis": ("identity", "native_byteorder"),
     "setuptools_rust": ("patch_rust", "apply"),
 }
+
+
+#: What each patch applied in this process reported, by module name: None
+#: when it took, else what it did not find (the module changed shape).
+#: ``crossenv-doctor`` prints it.
+RESULTS: "Dict[str, Optional[str]]" = {}
 
 
 def patch_for(target: str, patches: "Dict[str, Tuple[str, str]]") -> "Optional[Patch]":
@@ -121,7 +128,13 @@ class PatchingFinder:
 
         def exec_module(module: "types.ModuleType") -> None:
             original(module)
-            patch(module, cfg)
+            RESULTS[fullname] = missing = patch(module, cfg)
+            if missing:
+                print(
+                    f"crossenv: warning: cannot patch {fullname}: no {missing} in this "
+                    "version; what it builds may not be for the Host",
+                    file=sys.stderr,
+                )
 
         loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec

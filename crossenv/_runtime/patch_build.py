@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import config
 from .config import Config
@@ -39,11 +39,11 @@ def make_cross(env_path: str) -> None:
         shutil.copyfile(os.path.join(sys.prefix, data), os.path.join(env_path, data))
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``DefaultIsolatedEnv.__enter__`` and ``install``."""
     env_class = getattr(module, "DefaultIsolatedEnv", None)
     if env_class is None:
-        return
+        return "DefaultIsolatedEnv"
     enter: Callable[[Any], Any] = env_class.__enter__
 
     def __enter__(self: Any) -> Any:
@@ -54,3 +54,4 @@ def apply(module: types.ModuleType, cfg: Config) -> None:
     env_class.__enter__ = __enter__
     if hasattr(env_class, "install"):
         env_class.install = build_side(env_class.install)
+    return None

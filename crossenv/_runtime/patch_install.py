@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from . import fallback, verify
 from .config import Config
@@ -33,38 +33,43 @@ def fix_script_for(shebang: str) -> Callable[[str], bool]:
     return fix_script
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``install_wheel``, ``fix_script`` and ``PipScriptMaker``."""
     shebang = cfg.get("shebang")
     if shebang:
         module.fix_script = fix_script_for(shebang)  # type: ignore[attr-defined]
         maker = getattr(module, "PipScriptMaker", None)
-        if maker is not None:
-            init = maker.__init__
+        if maker is None:
+            return "PipScriptMaker"
+        init = maker.__init__
 
-            def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-                init(self, *args, **kwargs)
-                self.executable = shebang
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            init(self, *args, **kwargs)
+            self.executable = shebang
 
-            maker.__init__ = __init__
-    install: Callable[..., Any] = module.install_wheel
+        maker.__init__ = __init__
+    install: Optional[Callable[..., Any]] = getattr(module, "install_wheel", None)
+    if install is None:
+        return "install_wheel"
     exceptions = __import__("pip._internal.exceptions", fromlist=["InstallationError"])
 
     def install_wheel(name: str, wheel_path: str, *args: Any, **kwargs: Any) -> Any:
         problems = verify.check_wheel(wheel_path, cfg)
         if problems:
             raise exceptions.InstallationError(verify.summary(wheel_path, problems))
+        assert install is not None
         return install(name, wheel_path, *args, **kwargs)
 
     module.install_wheel = install_wheel  # type: ignore[attr-defined]
+    return None
 
 
-def apply_builder(module: types.ModuleType, cfg: Config) -> None:
+def apply_builder(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Check each wheel pip builds (``pip wheel`` and ``pip install`` of sdists)."""
     fallback.start_report()
     build_one = getattr(module, "_build_one", None)
     if build_one is None:
-        return
+        return "_build_one"
     logger = getattr(module, "logger", None)
 
     def _build_one(*args: Any, **kwargs: Any) -> Any:
@@ -79,3 +84,4 @@ def apply_builder(module: types.ModuleType, cfg: Config) -> None:
         return path
 
     module._build_one = _build_one  # type: ignore[attr-defined]
+    return None

@@ -8,7 +8,7 @@ Android; for other Hosts it would configure a native build.  A
 from __future__ import annotations
 
 import types
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from .config import Config
 
@@ -22,12 +22,14 @@ def with_cross_file(meson_args: Any, cross_file: str) -> Dict[str, List[str]]:
     return result
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``mesonpy.Project.__init__``."""
     project = getattr(module, "Project", None)
     cross_file = cfg.get("meson_cross_file")
-    if project is None or not cross_file:
-        return
+    if project is None:
+        return "Project"
+    if not cross_file:
+        return None
     real = project.__init__
 
     def __init__(
@@ -41,3 +43,4 @@ def apply(module: types.ModuleType, cfg: Config) -> None:
         real(self, source_dir, build_dir, with_cross_file(meson_args, cross_file), *args, **kwargs)
 
     project.__init__ = __init__
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from .config import BUILD_SIDE, Config
 
@@ -35,8 +35,10 @@ def build_side(function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``BuildEnvironment.install_requirements``."""
     env_class = getattr(module, "BuildEnvironment", None)
-    if env_class is not None and hasattr(env_class, "install_requirements"):
-        env_class.install_requirements = build_side(env_class.install_requirements)
+    if env_class is None or not hasattr(env_class, "install_requirements"):
+        return "BuildEnvironment.install_requirements"
+    env_class.install_requirements = build_side(env_class.install_requirements)
+    return None

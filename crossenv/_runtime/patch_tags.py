@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import types
-from typing import Iterator
+from typing import Iterator, Optional
 
 from .config import Config
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Make ``platform_tags()`` yield the configured Host tags."""
+    if not hasattr(module, "platform_tags"):
+        return "platform_tags"
     tags = tuple(cfg["platform_tags"])
 
     def platform_tags() -> Iterator[str]:
         yield from tags
 
     module.platform_tags = platform_tags  # type: ignore[attr-defined]
+    return None

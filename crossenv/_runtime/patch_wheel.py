@@ -7,7 +7,7 @@ Without ``--manylinux`` nothing changes: wheels are tagged from
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 from . import verify
 from .config import Config
@@ -28,16 +28,20 @@ def check_after_run(command: Any, cfg: Config) -> None:
     command.run = checked_run
 
 
-def apply(module: types.ModuleType, cfg: Config) -> None:
+def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``bdist_wheel`` of setuptools' or wheel's command module."""
     wanted = cfg.get("wheel_tag")
     command = getattr(module, "bdist_wheel", None)
-    if command is None or getattr(command, "_crossenv", False):
-        return
+    if command is None:
+        return "bdist_wheel"
+    if getattr(command, "_crossenv", False):
+        return None
     command._crossenv = True
     check_after_run(command, cfg)
-    if not wanted or not hasattr(command, "get_tag"):
-        return
+    if not wanted:
+        return None
+    if not hasattr(command, "get_tag"):
+        return "bdist_wheel.get_tag"
     plain = cfg["platform_tags"][-1]
     real: Callable[[Any], Tuple[str, str, str]] = command.get_tag
 
@@ -46,3 +50,4 @@ def apply(module: types.ModuleType, cfg: Config) -> None:
         return impl, abi, (wanted if plat == plain else plat)
 
     command.get_tag = get_tag
+    return None

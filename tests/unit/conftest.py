@@ -47,3 +47,19 @@ def make_debian_tree(root: Path, version: str = "3.11", *, headers: bool = True)
         (include / "Python.h").write_text("", encoding="utf-8")
         (include / "pyconfig.h").write_text("", encoding="utf-8")
     return python
+
+
+@pytest.fixture(scope="session")
+def made_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An environment made from :func:`make_debian_tree` (the cross compiler must exist)."""
+    import sys
+
+    from crossenv.__main__ import main
+
+    if sys.version_info[:2] != (3, 11):
+        pytest.fail("run the unit tests with Python 3.11 (the fixtures are a 3.11 Host)")
+    root = tmp_path_factory.mktemp("made")
+    python = make_debian_tree(root / "sys root")
+    env = root / "the env"
+    assert main([str(python), str(env), "-q"]) == 0
+    return env

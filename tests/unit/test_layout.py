@@ -6,30 +6,13 @@ what it builds for), and no program of the Host is run.
 
 from __future__ import annotations
 
+import json
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 
-from crossenv.__main__ import main
-
-from .conftest import make_debian_tree
-
-
-@pytest.fixture(scope="module")
-def env_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if sys.version_info[:2] != (3, 11):
-        pytest.fail("run the unit tests with Python 3.11 (the fixtures are a 3.11 Host)")
-    root = tmp_path_factory.mktemp("layout")
-    python = make_debian_tree(root / "sys root")
-    env = root / "the env"
-    assert main([str(python), str(env), "-q"]) == 0
-    return env
-
-
-def test_layout(env_dir: Path) -> None:
-    names = {path.name for path in (env_dir / "bin").iterdir()}
+def test_layout(made_env: Path) -> None:
+    names = {path.name for path in (made_env / "bin").iterdir()}
     expected = {
         "activate",
         "activate.fish",
@@ -44,13 +27,13 @@ def test_layout(env_dir: Path) -> None:
         "cross-run",
     }
     assert expected <= names
-    assert (env_dir / "build" / "pyvenv.cfg").is_file()
-    assert (env_dir / "cross" / "pyvenv.cfg").is_file()
+    assert (made_env / "build" / "pyvenv.cfg").is_file()
+    assert (made_env / "cross" / "pyvenv.cfg").is_file()
 
 
-def test_cross_run_without_emulator_names_the_package(env_dir: Path) -> None:
+def test_cross_run_without_emulator_names_the_package(made_env: Path) -> None:
     done = subprocess.run(
-        ["/bin/sh", env_dir / "bin" / "cross-run", "-c", "pass"],
+        ["/bin/sh", made_env / "bin" / "cross-run", "-c", "pass"],
         env={"PATH": "/nonexistent"},
         capture_output=True,
         text=True,
@@ -59,3 +42,25 @@ def test_cross_run_without_emulator_names_the_package(env_dir: Path) -> None:
     assert done.stderr.strip() == (
         "cross-run: qemu-aarch64 not found; install qemu-user (apt-get install qemu-user)"
     )
+
+
+def test_every_patch_takes_on_the_installed_pip(made_env: Path) -> None:
+    """A pip or setuptools that changed shape is found here, not by a wrong build."""
+    done = subprocess.run(
+        [made_env / "bin" / "python", "-m", "_crossenv.selfcheck"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    reported = json.loads(done.stdout)
+    wanted = {
+        "pip._internal.build_env",
+        "pip._internal.operations.install.wheel",
+        "pip._internal.wheel_builder",
+        "pip._vendor.packaging.tags",
+        "platform",
+        "sysconfig",
+    }
+    assert wanted <= set(reported), sorted(reported)
+    assert {name: missed for name, missed in reported.items() if missed} == {}
+    assert done.stderr == ""

@@ -90,7 +90,9 @@ def test_uname_reports_host(tmp_path: Path) -> None:
 def test_tags_patch(tmp_path: Path) -> None:
     cfg = make_config(tmp_path)
     module = types.ModuleType("tags")
-    patch_tags.apply(module, cfg)
+    module.platform_tags = lambda: iter(["linux_x86_64"])  # type: ignore[attr-defined]
+    assert patch_tags.apply(module, cfg) is None
+    assert patch_tags.apply(types.ModuleType("changed"), cfg) == "platform_tags"
     assert list(module.platform_tags()) == ["manylinux_2_17_aarch64", "linux_aarch64"]
 
 
@@ -132,7 +134,7 @@ def finders() -> Iterator[None]:
 
 def test_patching_finder_patches_on_first_import(tmp_path: Path, finders: None) -> None:
     cfg = make_config(tmp_path)
-    (tmp_path / "victim_mod.py").write_text("VALUE = 1\n")
+    (tmp_path / "victim_mod.py").write_text("VALUE = 1\ndef platform_tags(): return iter(())\n")
     finder = hooks.PatchingFinder(cfg, {"victim_mod": ("patch_tags", "apply")})
     sys.meta_path.insert(0, finder)
     sys.path.insert(0, str(tmp_path))
