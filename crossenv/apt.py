@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from crossenv import process
 from crossenv.aptconf import APT_ETC, KEYRING, AptState, machine_config
-from crossenv.errors import SysrootError, UsageError
+from crossenv.errors import CrossenvError, SysrootError, UsageError
 from crossenv.stanzas import (
     format_stanzas,
     merged,
@@ -109,16 +110,8 @@ def run(
     env = dict(os.environ if env is None else env)
     env.update(LC_ALL="C.UTF-8", DEBIAN_FRONTEND="noninteractive")
     try:
-        return subprocess.run(
-            list(cmd),
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
+        return process.capture(cmd, cwd=cwd, env=env)
+    except CrossenvError:  # apt-get or dpkg cannot be started
         raise SysrootError(MISSING_TOOLS) from None
 
 

@@ -13,11 +13,10 @@ import dataclasses
 import json
 import shlex
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from . import cli
+from . import cli, process
 from .arch import by_multiarch
 from .builder import is_crossenv
 from .errors import CrossenvError, EnvDirError
@@ -58,7 +57,7 @@ def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
         name = words[0] if words else "(none)"
         package = f"gcc-{triple}" if triple else "the cross C compiler for the Host"
         return Finding(False, "C compiler", f"{name} not found", f"apt-get install {package}")
-    done = subprocess.run([program, "-dumpmachine"], capture_output=True, text=True)
+    done = process.capture([program, "-dumpmachine"])
     target = done.stdout.strip()
     if not same_target(target, triple):
         return Finding(
@@ -148,13 +147,13 @@ def _patches(env_dir: Path) -> Finding:
     """Whether every patch takes on the pip, setuptools, ... installed there."""
     what = "patches of the installed pip, setuptools, ..."
     command = [str(env_dir / "bin" / "python"), "-m", "_crossenv.selfcheck"]
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = process.capture(command)
     try:
         reported: Dict[str, Optional[str]] = json.loads(done.stdout)
     except ValueError:
         reported = {}
     if done.returncode != 0 or not reported:
-        detail = (done.stderr.strip().splitlines() or ["no answer"])[-1]
+        detail = process.last_line(done.stderr, "no answer")
         return Finding(
             False, what, f"Cross-python cannot check them: {detail}", "recreate it with --clear"
         )

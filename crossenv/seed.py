@@ -17,12 +17,12 @@ import hashlib
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import List, Optional
 
+from . import process
 from .errors import CreationError, from_os_error
 from .layout import site_packages
 
@@ -177,12 +177,8 @@ def seed(layer: Path) -> None:
 
 
 def _ensurepip(layer: Path) -> None:
-    done = subprocess.run(
-        [str(layer / "bin" / "python"), "-Im", "ensurepip", "--upgrade", "--default-pip"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [str(layer / "bin" / "python"), "-Im", "ensurepip", "--upgrade", "--default-pip"]
+    done = process.capture(command, cannot_start=CreationError)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        last = process.last_line(done.stderr)
         raise CreationError(f"installing pip into {layer} failed: {last}")

@@ -7,9 +7,9 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 from typing import Callable, List, Mapping, Optional, Sequence, Tuple
 
+from . import process
 from .arch import canonical_cpu
 from .errors import ToolchainError
 from .sysconfigdata import ConfigValue, text_var
@@ -20,15 +20,9 @@ Runner = Callable[[Sequence[str]], str]
 
 def run(command: Sequence[str]) -> str:
     """Run ``command`` and return its stripped standard output."""
-    try:
-        done = subprocess.run(
-            list(command), capture_output=True, text=True, check=False, timeout=60
-        )
-    except OSError as exc:
-        raise ToolchainError(f"cannot run {command[0]}: {exc.strerror}") from None
+    done = process.capture(command, cannot_start=ToolchainError, timeout=60)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ToolchainError(f"{' '.join(command)} failed: {last}")
+        raise ToolchainError(f"{' '.join(command)} failed: {process.last_line(done.stderr)}")
     return done.stdout.strip()
 
 
