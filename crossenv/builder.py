@@ -34,7 +34,7 @@ from .host import HostPython
 from .layout import Settings
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars
-from .target import Target
+from .target import HostDescription
 from .toolchain import Toolchain
 
 #: What the guard launchers run: ``_crossenv.guard`` of Cross-python's site-packages.
@@ -42,8 +42,8 @@ GUARD_CODE = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); from _crossenv import guard; guard.run()"
 )
 
-#: The file that marks a directory as a crossenv environment.
-MARKER = "crossenv.cfg"
+#: The record of how the environment was made; it also marks a directory as ours.
+RECORD_FILE = "crossenv.cfg"
 RUNTIME_PACKAGE = "_crossenv"
 
 Log = Callable[[str], None]
@@ -55,7 +55,7 @@ class Context:
 
     env_dir: Path
     host: HostPython
-    target: Target
+    target: HostDescription
     toolchain: Toolchain
     settings: Settings
     #: The Host's build-time variables as Cross-python reports them, with the
@@ -77,7 +77,7 @@ class Context:
 
 def is_crossenv(path: Path) -> bool:
     """Tell whether ``path`` is an environment this tool made."""
-    return (path / MARKER).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
+    return (path / RECORD_FILE).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
 
 
 def is_glibc_host(config: Mapping[str, object]) -> bool:
@@ -227,7 +227,7 @@ class CrossEnvBuilder:
         borrowed: List[str] = []
         try:
             self._build(staging, final if existed else None, borrowed)
-            relocate(staging.env_dir, str(staging.env_dir), str(final))
+            rewrite_paths(staging.env_dir, str(staging.env_dir), str(final))
             runtime_config.freeze(str(staging.cross_dir))
             self._swap(staging.env_dir, final, existed)
         except BaseException as exc:
@@ -440,7 +440,7 @@ class CrossEnvBuilder:
             "version": context.version,
             **layout.describe_host(context.host, context.toolchain),
         }
-        (context.env_dir / MARKER).write_text(
+        (context.env_dir / RECORD_FILE).write_text(
             json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8"
         )
 
@@ -457,7 +457,7 @@ _PATH_FILES = (
     "cross/*.json",
     "cross/*.ini",
     "cross/*.cmake",
-    MARKER,
+    RECORD_FILE,
 )
 
 
@@ -472,7 +472,7 @@ _SPELLINGS: Tuple[Callable[[str], str], ...] = (
 )
 
 
-def relocate(env_dir: Path, old: str, new: str) -> None:
+def rewrite_paths(env_dir: Path, old: str, new: str) -> None:
     """Rewrite ``old`` to ``new`` in the environment's scripts and configuration.
 
     Each spelling of ``old`` (see ``_SPELLINGS``) becomes the same spelling of ``new``.

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from .launchers import sh_quoted
-from .target import Target
+from .target import HostDescription
 
 _CMAKE_SYSTEMS = {"linux": "Linux", "android": "Android", "ios": "iOS", "darwin": "Darwin"}
 
@@ -63,7 +63,7 @@ def _meson_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(meson_str(value) for value in values) + "]"
 
 
-def meson_cross_file(target: Target, tools: BuildTools) -> str:
+def meson_cross_file(target: HostDescription, tools: BuildTools) -> str:
     """A meson cross file for the Host."""
     sysroot = [f"--sysroot={tools.sysroot}"] if tools.sysroot else []
     binaries = {
@@ -103,7 +103,9 @@ def _cmake_str(value: str) -> str:
     return f"[==[{value}]==]"
 
 
-def cmake_toolchain(target: Target, tools: BuildTools, emulator: Optional[str] = None) -> str:
+def cmake_toolchain(
+    target: HostDescription, tools: BuildTools, emulator: Optional[str] = None
+) -> str:
     """A CMake toolchain file for the Host.
 
     ``emulator`` is the script that runs Host programs
@@ -169,7 +171,7 @@ def cmake_toolchain(target: Target, tools: BuildTools, emulator: Optional[str] =
     return "\n".join(lines) + "\n"
 
 
-def emulator_script(target: Target, tools: BuildTools) -> str:
+def emulator_script(target: HostDescription, tools: BuildTools) -> str:
     """The text of the program that runs a Host program here.
 
     CMake (``CMAKE_CROSSCOMPILING_EMULATOR``) and automake's test suites
@@ -206,7 +208,9 @@ def emulator_script(target: Target, tools: BuildTools) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(directory: Path, target: Target, tools: BuildTools, emulator: Path) -> tuple[Path, Path]:
+def write(
+    directory: Path, target: HostDescription, tools: BuildTools, emulator: Path
+) -> tuple[Path, Path]:
     """Write the files into ``directory``; return (meson file, CMake toolchain file).
 
     The toolchain file names a third, ``emulator`` (:func:`emulator_script`),
@@ -222,13 +226,13 @@ def write(directory: Path, target: Target, tools: BuildTools, emulator: Path) ->
     return meson, cmake
 
 
-def qemu_name(target: Target) -> str:
+def qemu_name(target: HostDescription) -> str:
     """The qemu-user program for the Host, e.g. ``qemu-aarch64``."""
     arch = target.arch
     return arch.qemu if arch is not None else f"qemu-{target.machine}"
 
 
-def emulator(target: Target, sysroot: Optional[str]) -> List[str]:
+def emulator(target: HostDescription, sysroot: Optional[str]) -> List[str]:
     """The qemu-user command that runs Host programs here, if installed."""
     program = shutil.which(qemu_name(target))
     if program is None or not sysroot:

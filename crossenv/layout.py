@@ -12,7 +12,7 @@ from . import crossfiles, sysconfigdata
 from .host import HostPython
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars, text_var
-from .target import Target
+from .target import HostDescription
 from .toolchain import Toolchain
 
 
@@ -82,7 +82,7 @@ def _first_word(command: str) -> str:
 def build_tools(
     env_dir: Path,
     host: HostPython,
-    target: Target,
+    target: HostDescription,
     toolchain: Toolchain,
     vars_: ConfigVars,
     pkg_config_root: Optional[str] = None,
@@ -140,7 +140,7 @@ def guarded_toolchain(env_dir: Path, toolchain: Toolchain) -> Toolchain:
 
 
 def guard_settings(
-    env_dir: Path, host: HostPython, target: Target, settings: Settings, vars_: ConfigVars
+    env_dir: Path, host: HostPython, target: HostDescription, settings: Settings, vars_: ConfigVars
 ) -> Dict[str, Any]:
     """The ``guard`` record of ``crossenv.json`` (see ``_crossenv.guard``)."""
     import sysconfig
@@ -166,7 +166,7 @@ def guard_settings(
     }
 
 
-def config_site(target: Target) -> str:
+def config_site(target: HostDescription) -> str:
     """A ``CONFIG_SITE`` file: ``./configure`` of a sub-build cross-compiles for the Host.
 
     configure reads it on every run, so a package that runs its bundled
@@ -219,7 +219,7 @@ def host_interpreter(host: HostPython) -> str:
 
 
 def runtime_config(
-    env_dir: Path, host: HostPython, target: Target, settings: Settings
+    env_dir: Path, host: HostPython, target: HostDescription, settings: Settings
 ) -> Dict[str, Any]:
     """The data of ``cross/crossenv.json`` that the runtime reads at start-up."""
     # The Host's own name first; then the names Build-python's sysconfig asks
@@ -264,7 +264,7 @@ def runtime_config(
     }
 
 
-def elf_record(target: Target) -> Optional[Dict[str, Any]]:
+def elf_record(target: HostDescription) -> Optional[Dict[str, Any]]:
     """What every binary built for the Host must be: ELF machine, bits, byte order."""
     if target.elf_machine is None:
         return None

@@ -17,14 +17,14 @@ from typing import List, Optional
 
 from . import arch
 from .errors import ToolchainError
-from .target import Target
+from .target import HostDescription
 from .toolchain import Runner, run
 
 #: Debian's rustc, which builds for the Host with a standard library from the sysroot.
 DEBIAN_RUSTC = "/usr/bin/rustc"
 
 
-def triple(target: Target) -> str:
+def triple(target: HostDescription) -> str:
     """The Rust target triple of the Host, e.g. ``aarch64-unknown-linux-gnu``.
 
     A Debian Host gets Debian rustc's (:attr:`crossenv.arch.Arch.rust_triple`);
@@ -68,7 +68,7 @@ class RustSetup:
     has_std: bool
 
 
-def probe(target: Target, sysroot: Optional[Path], runner: Runner = run) -> RustSetup:
+def probe(target: HostDescription, sysroot: Optional[Path], runner: Runner = run) -> RustSetup:
     """Find a Rust standard library for the Host."""
     rust_triple = triple(target)
     if sysroot is not None and Path(DEBIAN_RUSTC).exists() and std_dir(sysroot, rust_triple):

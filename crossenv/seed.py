@@ -100,7 +100,7 @@ def _cached(wheels: List[Path]) -> Optional[Path]:
         return None
     try:
         _install(wheels, work)
-        _freeze(_site(work))
+        _make_read_only(_site(work))
         os.rename(work, final)
     except OSError:
         shutil.rmtree(work, ignore_errors=True)
@@ -128,7 +128,7 @@ def _link_or_copy(source: str, target: str) -> None:
         os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
-def _freeze(root: Path) -> None:
+def _make_read_only(root: Path) -> None:
     """Make the files of a cached tree read-only: layers share them as hard links."""
     for folder, _, files in os.walk(root):
         for name in files:

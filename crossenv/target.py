@@ -20,7 +20,7 @@ _NOT_ELF = ("darwin", "ios")
 
 
 @dataclasses.dataclass(frozen=True)
-class Target:
+class HostDescription:
     """What Cross-python reports about the machine it pretends to be."""
 
     #: ``sys.platform`` (``linux``, ``android``, ``ios``, ...).
@@ -100,7 +100,7 @@ def describe(
     manylinux: Tuple[str, ...] = (),
     glibc: Optional[Tuple[int, int]] = None,
     kernel_release: str = "",
-) -> Target:
+) -> HostDescription:
     """Compute the Host's identity from its ``build_time_vars``.
 
     ``machine`` and ``platform`` override what is derived.  Wheels with the
@@ -119,7 +119,7 @@ def describe(
     plain_tag = tag_safe(platform)
     auto = manylinux_tags(machine, glibc) if glibc and not manylinux else ()
     tags = tuple(dict.fromkeys((*manylinux, *auto, plain_tag)))
-    return Target(
+    return HostDescription(
         sys_platform=sys_platform,
         sysname=_SYSNAMES.get(sys_platform, sys_platform.capitalize()),
         machine=machine,

@@ -25,7 +25,7 @@ BACKEND_SCRIPTS = frozenset({"_in_process.py", "setup.py"})
 _active = False
 
 
-def build_side() -> bool:
+def is_build_side() -> bool:
     """Whether this process is Build-side code: pip's requirement installs, native tools."""
     if os.environ.get(BUILD_SIDE) == "1":
         return True
@@ -54,7 +54,7 @@ def activate() -> None:
             file=sys.stderr,
         )
         return
-    if build_side():
+    if is_build_side():
         config.undo_environ(config.load(sys.prefix), os.environ)
         if config.HINTED in os.environ:  # a hint's settings are not for Build-side builds
             from . import hints

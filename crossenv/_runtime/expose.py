@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 
 from . import config
 
-MARKER = "CROSSENV_EXPOSED"
+EXPOSED_FILE = "CROSSENV_EXPOSED"
 
 
 def normalize(name: str) -> str:
@@ -32,7 +32,7 @@ def _cross_site() -> str:
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def build_side(build_site: str) -> Dict[str, metadata.Distribution]:
+def build_distributions(build_site: str) -> Dict[str, metadata.Distribution]:
     """The distributions installed with build-pip, by normalized name."""
     found: Dict[str, metadata.Distribution] = {}
     for dist in metadata.distributions(path=[build_site]):
@@ -46,7 +46,7 @@ def exposed(cross_site: str) -> Dict[str, str]:
     """Exposed names mapped to their ``.dist-info`` directory."""
     result = {}
     for entry in sorted(os.listdir(cross_site)):
-        marker = os.path.join(cross_site, entry, MARKER)
+        marker = os.path.join(cross_site, entry, EXPOSED_FILE)
         if entry.endswith(".dist-info") and os.path.isfile(marker):
             with open(marker, encoding="utf-8") as stream:
                 result[stream.read().strip()] = os.path.join(cross_site, entry)
@@ -67,7 +67,7 @@ def expose(dist: metadata.Distribution, cross_site: str) -> str:
             stream.write(entry_points)
     with open(os.path.join(target, "INSTALLER"), "w", encoding="utf-8") as stream:
         stream.write("cross-expose\n")
-    with open(os.path.join(target, MARKER), "w", encoding="utf-8") as stream:
+    with open(os.path.join(target, EXPOSED_FILE), "w", encoding="utf-8") as stream:
         stream.write(normalize(name) + "\n")
     return target
 
@@ -92,7 +92,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     cfg = config.load(sys.prefix)
     cross_site = _cross_site()
-    available = build_side(cfg["build_site"])
+    available = build_distributions(cfg["build_site"])
     shown = exposed(cross_site)
     if not args.names:
         if args.remove:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from . import config
 from .config import Config
-from .patch_pip import build_side
+from .patch_pip import on_build_side
 
 
 def make_cross(env_path: str) -> None:
@@ -53,5 +53,5 @@ def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
 
     env_class.__enter__ = __enter__
     if hasattr(env_class, "install"):
-        env_class.install = build_side(env_class.install)
+        env_class.install = on_build_side(env_class.install)
     return None

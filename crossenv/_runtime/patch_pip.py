@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from .config import BUILD_SIDE, Config
 
 
-def build_side(function: Callable[..., Any]) -> Callable[..., Any]:
+def on_build_side(function: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``function`` with ``CROSSENV_BUILD_SIDE=1`` in the environment."""
 
     @functools.wraps(function)
@@ -40,5 +40,5 @@ def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     env_class = getattr(module, "BuildEnvironment", None)
     if env_class is None or not hasattr(env_class, "install_requirements"):
         return "BuildEnvironment.install_requirements"
-    env_class.install_requirements = build_side(env_class.install_requirements)
+    env_class.install_requirements = on_build_side(env_class.install_requirements)
     return None

@@ -117,8 +117,8 @@ def test_a_machine_runs_its_own_arch_first() -> None:
     assert arch.by_triple("sparc64-linux-gnu") is None
 
 
-def host_of(row: Arch) -> target.Target:
-    """The Target of a Debian Host-python of *row*, from the variables that tell."""
+def host_of(row: Arch) -> target.HostDescription:
+    """The HostDescription of a Debian Host-python of *row*, from the variables that tell."""
     config: Dict[str, object] = {
         "MACHDEP": "linux",
         "MULTIARCH": row.multiarch,

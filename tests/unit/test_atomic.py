@@ -32,7 +32,7 @@ def interrupt(*args: Any, **kwargs: Any) -> None:
     raise KeyboardInterrupt
 
 
-@pytest.mark.parametrize("step", [*STEPS, "relocate"])
+@pytest.mark.parametrize("step", [*STEPS, "rewrite_paths"])
 def test_interrupted_creation_leaves_nothing(
     tmp_path: Path,
     host: Path,
@@ -41,8 +41,8 @@ def test_interrupted_creation_leaves_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     parent = tmp_path / "new parent" / "deeper"
-    if step == "relocate":
-        monkeypatch.setattr(builder, "relocate", interrupt)
+    if step == "rewrite_paths":
+        monkeypatch.setattr(builder, "rewrite_paths", interrupt)
     else:
         monkeypatch.setattr(builder.CrossEnvBuilder, step, interrupt)
     assert main([str(host), str(parent / "crôss env"), *FAST]) == 130
@@ -58,11 +58,11 @@ def test_interrupted_replacement_keeps_the_old_env(
     assert main([str(host), str(env), *FAST]) == 0
     (env / "cross" / "mine.txt").write_text("keep me")
     before: List[str] = snapshot(tmp_path)
-    marker = (env / builder.MARKER).read_bytes()
+    marker = (env / builder.RECORD_FILE).read_bytes()
     monkeypatch.setattr(builder.CrossEnvBuilder, step, interrupt)
     assert main([str(host), str(env), "--clear", *FAST]) == 130
     assert snapshot(tmp_path) == before
-    assert (env / builder.MARKER).read_bytes() == marker
+    assert (env / builder.RECORD_FILE).read_bytes() == marker
     assert (env / "cross" / "mine.txt").read_text() == "keep me"
 
 
@@ -77,14 +77,14 @@ def test_moved_into_place_with_its_final_paths(tmp_path: Path, host: Path) -> No
 
 
 @pytest.mark.parametrize("name", ["plain", "it's", 'say "hi"', "back\\slash é"])
-def test_relocate_rewrites_every_spelling_of_the_path(tmp_path: Path, name: str) -> None:
+def test_rewrite_paths_rewrites_every_spelling_of_the_path(tmp_path: Path, name: str) -> None:
     staging, final = tmp_path / ".new" / name, tmp_path / name
     cross = staging / "cross"
     cross.mkdir(parents=True)
     python = str(staging / "cross" / "bin" / "python")
     (cross / "crossenv-meson.ini").write_text(f"python = [{meson_str(python)}]\n", "utf-8")
     (cross / "crossenv.json").write_text(runtime_config.dump({"python": python}), "utf-8")
-    builder.relocate(staging, str(staging), str(final))
+    builder.rewrite_paths(staging, str(staging), str(final))
     moved = str(final / "cross" / "bin" / "python")
     meson = (cross / "crossenv-meson.ini").read_text("utf-8")
     assert meson == f"python = [{meson_str(moved)}]\n"

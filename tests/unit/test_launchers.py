@@ -220,7 +220,7 @@ def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str,
     final = tmp_path / name
     staging = final.parent / f".{final.name}.new-x1_y" / "env"
     launchers.write(staging, "3.11")
-    builder.relocate(staging, str(staging), str(final))
+    builder.rewrite_paths(staging, str(staging), str(final))
     suffix = "fish" if shell == "fish" else "csh"
     done = source_and_print(shell, staging / "bin" / f"activate.{suffix}", tmp_path)
     assert (done.stdout, done.stderr) == (f"{final}\n", "")
@@ -308,7 +308,7 @@ def test_moved_environment_runs_sh_launchers_at_its_new_path(tmp_path: Path, nam
     final = tmp_path / name
     staging = final.parent / f".{final.name.replace('/', '_')}.new-x1_y" / "env"
     launchers.write(staging, "3.11")
-    builder.relocate(staging, str(staging), str(final))
+    builder.rewrite_paths(staging, str(staging), str(final))
     # The launcher runs a program that exists only at the final path.
     python = final / "cross" / "bin" / "python"
     python.parent.mkdir(parents=True)

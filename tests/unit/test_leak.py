@@ -33,7 +33,7 @@ def test_meson_runs_as_build_side() -> None:
 
     code = (
         "import sys; sys.argv = ['/x/bin/meson', 'setup']; "
-        "from crossenv import _runtime; print(_runtime.build_side())"
+        "from crossenv import _runtime; print(_runtime.is_build_side())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -43,7 +43,7 @@ def test_meson_runs_as_build_side() -> None:
         cwd=RUNTIME.parents[1],
     ).stdout
     assert out.strip() == "True"
-    assert _runtime.build_side() is False
+    assert _runtime.is_build_side() is False
 
 
 ELF = Path(__file__).resolve().parents[1] / "data" / "elf"
