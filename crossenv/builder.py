@@ -273,7 +273,7 @@ class CrossEnvBuilder:
         except subprocess.CalledProcessError as exc:
             raise CreationError(f"cannot create virtual environment {path}: {exc}") from None
         if with_pip:
-            seed.seed(path)
+            seed.install(path)
 
     def setup_build(self, context: Context) -> None:
         """Create ``build/``: a plain venv of Build-python for build tools."""
@@ -345,7 +345,7 @@ class CrossEnvBuilder:
         if sysroot is None or not any(char.isspace() for char in str(sysroot)):
             return None
         digest = hashlib.sha256(os.fsencode(sysroot)).hexdigest()[:16]
-        link = seed.cache_root() / "sysroots" / digest
+        link = folders.cache_root() / "sysroots" / digest
         if any(char.isspace() for char in str(link)):
             self.log("warning: pkg-config cannot use a sysroot path with spaces")
             return None
@@ -385,7 +385,7 @@ class CrossEnvBuilder:
         site_file.write_text(text, encoding="utf-8")
         if any(char.isspace() for char in str(context.env_dir)):
             name = f"config.site-{context.target.multiarch or context.target.machine}"
-            shared = seed.cache_root() / name
+            shared = folders.cache_root() / name
             if not any(char.isspace() for char in str(shared)):
                 folders.write_atomically(shared, text)
                 return shared

@@ -69,3 +69,12 @@ def link_atomically(path: Path, target: Path) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def cache_root() -> Path:
+    """crossenv's per-user cache: ``$CROSSENV_CACHE_DIR``, else in the XDG cache."""
+    explicit = os.environ.get("CROSSENV_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "crossenv"

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import List, Optional
 
-from . import process
+from . import folders, process
 from .errors import CreationError, from_os_error
 from .layout import site_packages
 
@@ -44,15 +44,6 @@ def bundled_wheels() -> List[Path]:
             if any(wheel.name.startswith("pip-") for wheel in wheels):
                 return wheels
     return []
-
-
-def cache_root() -> Path:
-    """Where seeded trees are kept: ``$CROSSENV_CACHE_DIR`` or the XDG cache."""
-    explicit = os.environ.get("CROSSENV_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "crossenv"
 
 
 def _key(wheels: List[Path]) -> str:
@@ -89,7 +80,7 @@ def _install(wheels: List[Path], root: Path) -> None:
 
 def _cached(wheels: List[Path]) -> Optional[Path]:
     """The cached tree for ``wheels``, made now if missing; None if unwritable."""
-    root = cache_root()
+    root = folders.cache_root()
     final = root / _key(wheels)
     if _site(final).is_dir():
         return final
@@ -160,7 +151,7 @@ def have_installer() -> bool:
     return importlib.util.find_spec("installer") is not None
 
 
-def seed(layer: Path) -> None:
+def install(layer: Path) -> None:
     """Give the venv ``layer`` the pip ensurepip would give it."""
     wheels = bundled_wheels()
     if not wheels or not have_installer():

@@ -10,7 +10,7 @@ from typing import List
 
 import pytest
 
-from crossenv import seed
+from crossenv import folders, seed
 
 
 def make_venv(path: Path) -> Path:
@@ -44,12 +44,12 @@ def test_bundled_wheels_include_pip() -> None:
 def test_cache_root_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("CROSSENV_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert seed.cache_root() == tmp_path / "crossenv"
+    assert folders.cache_root() == tmp_path / "crossenv"
 
 
 def test_seeded_layer_runs_its_own_pip(cache: Path, tmp_path: Path) -> None:
     layer = make_venv(tmp_path / "lay er")
-    seed.seed(layer)
+    seed.install(layer)
     pip = (layer / "bin" / "pip").read_text(encoding="utf-8")
     assert pip.startswith("#!/bin/sh\n")  # a path with a space cannot be a shebang
     assert f"'{layer / 'bin' / 'python'}'" in pip.splitlines()[1]
@@ -60,8 +60,8 @@ def test_seeded_layer_runs_its_own_pip(cache: Path, tmp_path: Path) -> None:
 
 def test_second_layer_shares_the_cached_files(cache: Path, tmp_path: Path) -> None:
     first, second = make_venv(tmp_path / "one"), make_venv(tmp_path / "two")
-    seed.seed(first)
-    seed.seed(second)
+    seed.install(first)
+    seed.install(second)
     [entry] = cache.iterdir()
     relative = Path("pip") / "__init__.py"
     site = seed._site(entry)
@@ -81,7 +81,7 @@ def test_unwritable_cache_installs_straight_into_the_layer(
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("CROSSENV_CACHE_DIR", str(blocker / "cache"))
     layer = make_venv(tmp_path / "layer")
-    seed.seed(layer)
+    seed.install(layer)
     assert str(layer / "lib") in pip_version(layer)
     assert sorted(os.listdir(layer)) == ["bin", "include", "lib", "lib64", "pyvenv.cfg"]
 
@@ -95,6 +95,6 @@ def test_falls_back_to_ensurepip(
     else:
         monkeypatch.setattr(seed, "bundled_wheels", lambda: [])
     layer = make_venv(tmp_path / "layer")
-    seed.seed(layer)
+    seed.install(layer)
     assert "pip" in pip_version(layer)
     assert not cache.exists()
