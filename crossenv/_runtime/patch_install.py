@@ -35,12 +35,13 @@ def fix_script_for(shebang: str) -> Callable[[str], bool]:
 
 def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
     """Wrap ``install_wheel``, ``fix_script`` and ``PipScriptMaker``."""
+    missing: Optional[str] = None
     shebang = cfg.get("shebang")
-    if shebang:
+    maker: Any = getattr(module, "PipScriptMaker", None)
+    if shebang and maker is None:
+        missing = "PipScriptMaker"
+    elif shebang:
         module.fix_script = fix_script_for(shebang)  # type: ignore[attr-defined]
-        maker = getattr(module, "PipScriptMaker", None)
-        if maker is None:
-            return "PipScriptMaker"
         init = maker.__init__
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +62,7 @@ def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:
         return install(name, wheel_path, *args, **kwargs)
 
     module.install_wheel = install_wheel  # type: ignore[attr-defined]
-    return None
+    return missing
 
 
 def apply_builder(module: types.ModuleType, cfg: Config) -> Optional[str]:
