@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from . import cli, sysroot
+from . import cli, process, sysroot
 from ._runtime import elf
 from .builder import CrossEnvBuilder, is_crossenv
 from .errors import CreationError, ToolchainError, VersionMismatchError
@@ -47,9 +47,13 @@ def ensure_tools() -> None:
             f"missing {' '.join(missing)}; run as root: apt-get update && {' '.join(command)}"
         )
     say(f"installing {' '.join(missing)} with apt-get")
-    for step in (["apt-get", "update", "-qq"], [*command, "-qq"]):
-        if subprocess.run(step, check=False).returncode != 0:
-            raise ToolchainError(f"{' '.join(step)} failed")
+    quiet = ["-qq", "--no-install-recommends"]  # qemu-user would bring systemd along
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["apt-get", "update", "-qq"], [*command, *quiet]):
+        done = process.capture(step, cannot_start=ToolchainError, env=env)
+        if done.returncode != 0:
+            last = process.last_line(done.stderr or done.stdout)
+            raise ToolchainError(f"{' '.join(step)} failed: {last}")
 
 
 def run(workdir: Path) -> None:

@@ -277,7 +277,11 @@ def setup(
     require("/usr/bin/rustc", "rustc cargo")
     if pair.python is not None and not os.path.isfile(pair.python):
         missing(f"{pair.python} not found: apt-get install -y python3 python3-venv python3-dev")
-    yield make_setup(tmp_path_factory, pair.version, pair.release, "arm64", python=pair.python)
+    python = pair.python or build_python(pair.version)
+    if pair.python is None and os.path.realpath(python) == os.path.realpath(DEBIAN_PYTHON):
+        # No pyenv here: python3.X on PATH is Debian's, which its own pair tests.
+        missing(f"no pyenv Python {pair.version} here (python{pair.version} is Debian's)")
+    yield make_setup(tmp_path_factory, pair.version, pair.release, "arm64", python=python)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ def test_scikit_build_core_with_cmake_4_from_pypi(
     wheels = tmp_path / "wheels"
     # scikit-build-core installs CMake from PyPI when the machine's is too old.
     pip = [str(setup.bin / "pip"), "wheel", "-v", "--no-deps", "-w", str(wheels)]
-    done = setup.run([*pip, "-C", "cmake.version=>=4", str(project)])
+    done = setup.run([*pip, "--config-settings", "cmake.version=>=4", str(project)])
     output = done.stdout + done.stderr
     used = re.search(r"using CMake (\d+)\.\d+", output)
     assert used is not None and int(used.group(1)) >= 4, "CMake 4 was not used"

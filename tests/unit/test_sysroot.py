@@ -1133,12 +1133,17 @@ def test_interrupted_add_leaves_the_sysroot_alone(
 
 
 def test_ctrl_c_is_held_back_until_the_block_ends() -> None:
-    done: list[str] = []
-    with pytest.raises(KeyboardInterrupt), staging.interrupts_held():
-        os.kill(os.getpid(), signal.SIGINT)
-        done.append("finished")
-    assert done == ["finished"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # A run started in the background inherits SIGINT ignored: give it Python's own.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        done: list[str] = []
+        with pytest.raises(KeyboardInterrupt), staging.interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("finished")
+        assert done == ["finished"]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_plan_merge_lists_moves_and_keeps_directories(tmp_path: Path) -> None:
