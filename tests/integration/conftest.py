@@ -250,6 +250,30 @@ def make_setup(
     return Setup(version, release, python, root, host_python, env_dir, arch)
 
 
+#: The pair whose Build-python most users have: the one CI builds real recipes with.
+CI_RECIPE_PAIR = Pair("3.11", "bookworm", DEBIAN_PYTHON)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Mark the heavy matrix ``slow``: docs/recipes.rst's real sdists on every pair.
+
+    CI builds each recipe with :data:`CI_RECIPE_PAIR`; ``tox -e recipes``
+    builds them with the other pairs. The Rust recipe where the Host has no
+    Rust std (a one-line error, seconds) stays in CI on every pair.
+    """
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params is None or item.name.split("[")[0] != "test_recipe":
+            continue
+        pair = params.params.get("setup")
+        if pair == CI_RECIPE_PAIR:
+            continue
+        if params.params.get("recipe") == "rust" and pair.release != RUST_RELEASE:
+            continue
+        item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dependencies() -> None:
     install_dependencies()
