@@ -9,6 +9,7 @@ demand only: nothing at start-up imports this module.
 
 import json
 import sys
+import warnings
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -29,12 +30,16 @@ def installed(name: str) -> bool:
 
 def check() -> "Dict[str, Optional[str]]":
     """Import every installed module that has a patch; what each patch reported."""
-    for name in hooks.PATCHES:
+    # setuptools first: it must come before anything imports the standard
+    # library's distutils (pip does), as in the build backends it runs in.
+    warnings.simplefilter("ignore")  # deprecations of what is imported are not the report
+    names = sorted(hooks.PATCHES, key=lambda name: not name.startswith(("setuptools", "wheel")))
+    for name in names:
         if name in sys.modules or not installed(name):
             continue
         try:
             import_module(name)
-        except (ImportError, SystemExit):  # e.g. a Host binary, or a Rust build refused
+        except (Exception, SystemExit):  # e.g. a Host binary, or a Rust build refused
             continue
     return dict(hooks.RESULTS)
 
