@@ -55,3 +55,19 @@ def test_every_patch_takes_on_the_installed_pip(made_env: Path) -> None:
     assert wanted <= set(reported), sorted(reported)
     assert {name: missed for name, missed in reported.items() if missed} == {}
     assert done.stderr == ""
+
+
+def test_the_python_api_makes_the_same_environment(made_env: Path, tmp_path: Path) -> None:
+    from crossenv import CrossEnvBuilder, is_crossenv
+
+    from .conftest import make_debian_tree
+
+    python = make_debian_tree(tmp_path / "sys root")
+    lines: list[str] = []
+    env = tmp_path / "api env"
+    CrossEnvBuilder(host_python=str(python), clear=True, log=lines.append).create(str(env))
+    assert is_crossenv(env)
+    assert sorted(p.name for p in (env / "bin").iterdir()) == sorted(
+        p.name for p in (made_env / "bin").iterdir()
+    )
+    assert any(line.startswith("Host: linux-aarch64 (aarch64-linux-gnu)") for line in lines)
