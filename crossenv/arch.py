@@ -168,6 +168,12 @@ def canonical_cpu(cpu: str) -> str:
     return _CPU_NAMES.get(cpu, cpu)
 
 
+def compiler_package(multiarch: str) -> Optional[str]:
+    """Debian's package of the cross C compiler for a Host, e.g. ``gcc-i686-linux-gnu``."""
+    arch = by_multiarch(multiarch)
+    return f"gcc-{arch.gnu_type}" if arch else None
+
+
 def by_multiarch(multiarch: str) -> Optional[Arch]:
     """The Debian architecture whose multiarch triple is ``multiarch``, if any."""
     for arch in ARCHES.values():

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from . import cli, process
-from .arch import by_multiarch
+from .arch import by_multiarch, compiler_package
 from .builder import is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
@@ -55,8 +55,9 @@ def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
     program = shutil.which(words[0]) if words else None
     if program is None:
         name = words[0] if words else "(none)"
-        package = f"gcc-{triple}" if triple else "the cross C compiler for the Host"
-        return Finding(False, "C compiler", f"{name} not found", f"apt-get install {package}")
+        package = compiler_package(str(host_vars.get("MULTIARCH", "")))
+        fix = f"apt-get install {package}" if package else "install the Host's cross C compiler"
+        return Finding(False, "C compiler", f"{name} not found", fix)
     done = process.capture([program, "-dumpmachine"])
     target = done.stdout.strip()
     if not same_target(target, triple):

@@ -10,7 +10,7 @@ import shutil
 from typing import Callable, List, Mapping, Optional, Sequence, Tuple
 
 from . import process
-from .arch import canonical_cpu
+from .arch import canonical_cpu, compiler_package
 from .errors import ToolchainError
 from .sysconfigdata import ConfigValue, text_var
 
@@ -58,14 +58,19 @@ def _program(command: str) -> str:
     return words[0] if words else ""
 
 
-def _resolve(program: str, relative: bool, what: str) -> str:
+def _install_hint(multiarch: str) -> str:
+    package = compiler_package(multiarch)
+    return f"apt-get install {package}" if package else "your system's cross compiler for the Host"
+
+
+def _resolve(program: str, relative: bool, what: str, multiarch: str) -> str:
     found = shutil.which(program)
     if found is None and what != "C compiler":
         return program  # only needed by some builds; they will name it if missing
     if found is None:
         raise ToolchainError(
             f"{what} '{program}' not found on PATH; install the cross toolchain "
-            "(e.g. apt-get install gcc-aarch64-linux-gnu) or choose one with --cc"
+            f"({_install_hint(multiarch)}) or choose one with --cc"
         )
     return program if relative else os.path.abspath(found)
 
@@ -108,7 +113,7 @@ def choose(
             program = given
         else:
             program = _guess(_program(text_var(config, var)) or default, cross_prefix, multiarch)
-        picked.append(_resolve(program, relative, what))
+        picked.append(_resolve(program, relative, what, multiarch))
     target = runner([shutil.which(picked[0]) or picked[0], "-dumpmachine"])
     if host and not same_target(target, host):
         raise ToolchainError(
