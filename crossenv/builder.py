@@ -13,7 +13,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Callable, List, Mapping, Optional, Tuple, Union
 
 from . import (
     __version__,
@@ -51,7 +51,12 @@ Log = Callable[[str], None]
 
 @dataclasses.dataclass
 class Context:
-    """Everything the steps share."""
+    """Everything the steps share.
+
+    Paths are the environment's final ones (``env_dir`` and below): that is
+    what every file names.  The steps write into ``root``, a staging folder
+    renamed to ``env_dir`` at the end (:meth:`staged` maps one to the other).
+    """
 
     env_dir: Path
     host: HostPython
@@ -61,6 +66,8 @@ class Context:
     #: The Host's build-time variables as Cross-python reports them, with the
     #: guarded compilers of the environment's final path.
     host_vars: ConfigVars
+    #: Where the steps write (default: ``env_dir`` itself).
+    root: Optional[Path] = None
     version: str = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +80,14 @@ class Context:
     @property
     def cross_dir(self) -> Path:
         return self.env_dir / "cross"
+
+    def staged(self, path: Path) -> Path:
+        """Where the file the environment will have at ``path`` is written now."""
+        return path if self.root is None else self.root / path.relative_to(self.env_dir)
+
+    def write(self, files: folders.Files) -> None:
+        """Write ``files`` (named by their final paths) into the staging folder."""
+        folders.write_files(files, self.env_dir, self.root)
 
 
 def is_crossenv(path: Path) -> bool:
@@ -223,16 +238,15 @@ class CrossEnvBuilder:
         except OSError as exc:
             folders.remove_empty(made_parents)
             raise from_os_error(exc, f"cannot write to {final.parent}", EnvDirError) from None
-        staging = dataclasses.replace(context, env_dir=work / "env")
+        context.root = work / "env"
         borrowed: List[str] = []
         try:
-            self._build(staging, final if existed else None, borrowed)
-            rewrite_paths(staging.env_dir, str(staging.env_dir), str(final))
-            runtime_config.freeze(str(staging.cross_dir))
-            self._swap(staging.env_dir, final, existed)
+            self._build(context, final if existed else None, borrowed)
+            rewrite_paths(context.root, str(context.root), str(final))
+            self._swap(context.root, final, existed)
         except BaseException as exc:
             for layer in borrowed:  # give kept layers back
-                os.rename(staging.env_dir / layer, final / layer)
+                os.rename(context.root / layer, final / layer)
             shutil.rmtree(work, ignore_errors=True)
             folders.remove_empty(made_parents)
             if isinstance(exc, KeyboardInterrupt):
@@ -249,11 +263,11 @@ class CrossEnvBuilder:
         folders.replace_tree(new, final, new.parent / "old")
 
     def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
-        context.env_dir.mkdir()
+        context.staged(context.env_dir).mkdir()
         for layer, step in (("build", self.setup_build), ("cross", self.setup_cross)):
             if old is not None and layer not in self.cleared:
                 # Keep this layer: borrow it from the environment being replaced.
-                os.rename(old / layer, context.env_dir / layer)
+                os.rename(old / layer, context.staged(context.env_dir / layer))
                 borrowed.append(layer)
             else:
                 step(context)
@@ -279,7 +293,9 @@ class CrossEnvBuilder:
         """Create ``build/``: a plain venv of Build-python for build tools."""
         self.log(f"creating Build-python layer {context.build_dir}")
         self._venv(
-            context.build_dir, with_pip=self.with_build_pip, system_site=self.system_site_packages
+            context.staged(context.build_dir),
+            with_pip=self.with_build_pip,
+            system_site=self.system_site_packages,
         )
 
     def setup_cross(self, context: Context) -> None:
@@ -290,50 +306,51 @@ class CrossEnvBuilder:
         """
         self.log(f"creating Cross-python layer {context.cross_dir}")
         own_pip = self.with_cross_pip and not self.with_build_pip
-        self._venv(context.cross_dir, with_pip=own_pip, system_site=False)
+        self._venv(context.staged(context.cross_dir), with_pip=own_pip, system_site=False)
 
     def setup_runtime(self, context: Context) -> None:
         """Install the start-up patches and their configuration into ``cross/``."""
         site = layout.site_packages(context.cross_dir, context.version)
-        target = site / RUNTIME_PACKAGE
-        if target.exists():
-            shutil.rmtree(target)
+        package = context.staged(site / RUNTIME_PACKAGE)
+        if package.exists():
+            shutil.rmtree(package)
         source = Path(__file__).parent / "_runtime"
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
         # Compiled now: start-up must not depend on the folder being writable later.
-        compileall.compile_dir(str(target), quiet=1, workers=1)
-        (site / f"{RUNTIME_PACKAGE}.pth").write_text(
-            f"import {RUNTIME_PACKAGE}; {RUNTIME_PACKAGE}.activate()\n", encoding="utf-8"
-        )
-        data = layout.runtime_config(
-            context.env_dir, context.host, context.target, context.settings
-        )
-        host_vars = context.host_vars
-        (context.cross_dir / runtime_config.VARS_FILE).write_text(
-            runtime_config.dump(host_vars), encoding="utf-8"
-        )
+        compileall.compile_dir(str(package), ddir=str(site / RUNTIME_PACKAGE), quiet=1, workers=1)
+        pth = f"import {RUNTIME_PACKAGE}; {RUNTIME_PACKAGE}.activate()\n"
+        env_dir, host_vars = context.env_dir, context.host_vars
         tools = layout.build_tools(
-            context.env_dir,
+            env_dir,
             context.host,
             context.target,
             context.toolchain,
             host_vars,
             self._pkg_config_root(context),
         )
-        emulator = context.env_dir / layout.GUARD_DIR / layout.EMULATOR
-        meson, cmake = crossfiles.write(context.cross_dir, context.target, tools, emulator)
-        data["meson_cross_file"] = str(meson)
-        site_file = self._setup_guard(context, tools)
-        data["defaults"] = layout.cross_defaults(tools, cmake, site_file)
-        data["guard"] = layout.guard_settings(
-            context.env_dir, context.host, context.target, context.settings, host_vars
+        rust_setup = rust.probe(context.target, context.host.sysroot)
+        data = layout.runtime_config(
+            env_dir, context.host, context.target, context.settings, tools, rust_setup
         )
-        data.update(self._setup_rust(context, tools, host_vars))
-        data["defaults"] += data.pop("rust_defaults")
-        data["path_prepend"].insert(0, data["guard"]["folder"])
-        (context.cross_dir / runtime_config.CONFIG_FILE).write_text(
-            runtime_config.dump(data), encoding="utf-8"
+        emulator = env_dir / layout.GUARD_DIR / layout.EMULATOR
+        meson, cmake = env_dir / layout.MESON_FILE, env_dir / layout.CMAKE_FILE
+        # A plain literal: PyO3's build script reads (and may execute) it.
+        pyo3 = env_dir / layout.PYO3_DIR / f"{context.target.sysconfigdata_name}.py"
+        context.write(
+            {
+                site / f"{RUNTIME_PACKAGE}.pth": (pth, False),
+                pyo3: (f"build_time_vars = {host_vars!r}\n", False),
+                **crossfiles.files(meson, cmake, emulator, context.target, tools),
+            }
         )
+        if rust_setup.std_sysroot:
+            rust.write_tool_links(context.staged(env_dir / layout.RUST_BIN))
+        self._setup_guard(context, tools)
+        for name, record in (
+            (runtime_config.VARS_FILE, host_vars),
+            (runtime_config.CONFIG_FILE, data),
+        ):
+            runtime_config.write(str(context.staged(context.cross_dir / name)), record)
 
     def _pkg_config_root(self, context: Context) -> Optional[str]:
         """A path to the sysroot that pkg-config can use (see ``layout.build_tools``).
@@ -352,15 +369,9 @@ class CrossEnvBuilder:
         folders.link_atomically(link, sysroot)
         return str(link)
 
-    def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> Path:
-        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE.
-
-        Returns the ``CONFIG_SITE`` file to use.  configure splits that
-        variable at spaces (it is a list), so when the environment's path has
-        a space the file goes to the per-user cache instead.
-        """
-        folder = context.env_dir / layout.GUARD_DIR
-        folder.mkdir(parents=True, exist_ok=True)
+    def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> None:
+        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE."""
+        env_dir = context.env_dir
         site = layout.site_packages(context.cross_dir, context.version)
         guard = [
             str(context.build_dir / "bin" / "python"),
@@ -371,66 +382,34 @@ class CrossEnvBuilder:
             str(site),
             str(context.cross_dir),
         ]
+        files: folders.Files = {}
         for compiler in dict.fromkeys((context.toolchain.cc, context.toolchain.cxx)):
-            path = Path(layout.guarded(context.env_dir, compiler))
+            path = Path(layout.guarded(env_dir, compiler))
             text = launchers.render_guard(
                 path.name, compiler, tools.sysroot or "", sys.base_prefix, guard
             )
-            path.write_text(text, encoding="utf-8")
-            path.chmod(0o755)
-        if tools.sysroot:  # *-config scripts answer from the sysroot's .pc files
-            configscripts.write(folder)
+            files[path] = (text, True)
         text = layout.config_site(context.target)
-        site_file = context.env_dir / layout.CONFIG_SITE
-        site_file.write_text(text, encoding="utf-8")
-        if any(char.isspace() for char in str(context.env_dir)):
-            name = f"config.site-{context.target.multiarch or context.target.machine}"
-            shared = folders.cache_root() / name
-            if not any(char.isspace() for char in str(shared)):
-                folders.write_atomically(shared, text)
-                return shared
+        files[env_dir / layout.CONFIG_SITE] = (text, False)
+        context.write(files)
+        if tools.sysroot:  # *-config scripts answer from the sysroot's .pc files
+            configscripts.write(context.staged(env_dir / layout.GUARD_DIR))
+        site_file = layout.config_site_path(env_dir, context.target)
+        if any(char.isspace() for char in str(site_file)):
             self.log("warning: ./configure sub-builds cannot use a CONFIG_SITE path with spaces")
-        return site_file
-
-    def _setup_rust(
-        self, context: Context, tools: crossfiles.BuildTools, host_vars: Dict[str, Any]
-    ) -> Dict[str, Any]:
-        """Cargo and PyO3 settings, and PyO3's copy of the Host's sysconfigdata."""
-        setup = rust.probe(context.target, context.host.sysroot)
-        pyo3_dir = context.cross_dir / "lib" / "crossenv-pyo3"
-        pyo3_dir.mkdir(parents=True, exist_ok=True)
-        # A plain literal: PyO3's build script reads (and may execute) it.
-        name = f"{context.target.sysconfigdata_name}.py"
-        (pyo3_dir / name).write_text(f"build_time_vars = {host_vars!r}\n", encoding="utf-8")
-        extra = rust.defaults(setup, tools.cc, tools.sysroot, pyo3_dir, context.version)
-        result: Dict[str, Any] = {"path_prepend": [], "rust_missing": ""}
-        if setup.std_sysroot:
-            links = rust.write_tool_links(context.cross_dir / "rust-bin")
-            result["path_prepend"] = [str(links)]
-        if not setup.has_std:
-            result["rust_missing"] = (
-                f"no Rust standard library for {setup.triple} was found when this "
-                "environment was made; install Debian's rustc and cargo "
-                "(apt-get install -y rustc cargo), add the Host's std to the sysroot "
-                "with 'crossenv-sysroot --rust SYSROOT', then recreate the "
-                "environment with --clear"
-            )
-        result["rust_defaults"] = extra
-        return result
+        elif site_file != env_dir / layout.CONFIG_SITE:
+            folders.write_atomically(site_file, text)
 
     def setup_scripts(self, context: Context) -> None:
         """Write ``bin/`` with ``activate`` and the launchers."""
         host = context.host
-        launchers.write(
-            context.env_dir,
-            context.version,
-            {
-                "qemu": crossfiles.qemu_name(context.target),
-                "sysroot": str(host.sysroot or ""),
-                "host_python": str(host.executable),
-                "site": str(layout.site_packages(context.cross_dir, context.version)),
-            },
-        )
+        cross_run = {
+            "qemu": crossfiles.qemu_name(context.target),
+            "sysroot": str(host.sysroot or ""),
+            "host_python": str(host.executable),
+            "site": str(layout.site_packages(context.cross_dir, context.version)),
+        }
+        context.write(launchers.files(context.env_dir, context.version, cross_run))
 
     def post_setup(self, context: Context) -> None:
         """Record how the environment was made; this marks it as ours."""
@@ -440,44 +419,22 @@ class CrossEnvBuilder:
             "version": context.version,
             **layout.describe_host(context.host, context.toolchain),
         }
-        (context.env_dir / RECORD_FILE).write_text(
-            json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8"
-        )
+        text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
+        context.write({context.env_dir / RECORD_FILE: (text, False)})
 
 
-#: Files that name the environment's own path, rewritten when it is moved.
-_PATH_FILES = (
-    "bin/*",
-    "build/bin/*",
-    "cross/bin/*",
-    f"{layout.GUARD_DIR}/*",
-    "cross/*.site",
-    "build/pyvenv.cfg",
-    "cross/pyvenv.cfg",
-    "cross/*.json",
-    "cross/*.ini",
-    "cross/*.cmake",
-    RECORD_FILE,
-)
-
-
-#: How the files in ``_PATH_FILES`` spell a path, as their writers quote it (the
-#: quotes themselves left out): as it is, in a single-quoted shell word, in a
-#: meson string, in a JSON string.
-_SPELLINGS: Tuple[Callable[[str], str], ...] = (
-    lambda path: path,
-    lambda path: launchers.sh_quoted(path)[1:-1],
-    lambda path: crossfiles.meson_str(path)[1:-1],
-    lambda path: json.dumps(path, ensure_ascii=False)[1:-1],
-)
+#: What venv and pip write with the path they were given, the staging folder;
+#: every other file names the environment's final path from the start.
+_PATH_FILES = ("build/pyvenv.cfg", "cross/pyvenv.cfg", "build/bin/*", "cross/bin/*")
 
 
 def rewrite_paths(env_dir: Path, old: str, new: str) -> None:
-    """Rewrite ``old`` to ``new`` in the environment's scripts and configuration.
+    """Rewrite ``old`` to ``new`` in what venv and pip wrote in ``env_dir``.
 
-    Each spelling of ``old`` (see ``_SPELLINGS``) becomes the same spelling of ``new``.
+    A path appears as it is or, in venv's ``activate`` of newer Pythons, as
+    one single-quoted shell word; each becomes the same spelling of ``new``.
     """
-    pairs = {spell(old): spell(new) for spell in _SPELLINGS}
+    pairs = {old: new, launchers.sh_quoted(old)[1:-1]: launchers.sh_quoted(new)[1:-1]}
     replacements = [(os.fsencode(a), os.fsencode(b)) for a, b in pairs.items()]
     for pattern in _PATH_FILES:
         for path in env_dir.glob(pattern):

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+from .folders import Files
 from .launchers import sh_quoted
 from .target import HostDescription
 
@@ -208,22 +209,15 @@ def emulator_script(target: HostDescription, tools: BuildTools) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(
-    directory: Path, target: HostDescription, tools: BuildTools, emulator: Path
-) -> tuple[Path, Path]:
-    """Write the files into ``directory``; return (meson file, CMake toolchain file).
-
-    The toolchain file names a third, ``emulator`` (:func:`emulator_script`),
-    which is written too.
-    """
-    meson = directory / "crossenv-meson.ini"
-    cmake = directory / "crossenv-toolchain.cmake"
-    meson.write_text(meson_cross_file(target, tools), encoding="utf-8")
-    emulator.parent.mkdir(parents=True, exist_ok=True)
-    emulator.write_text(emulator_script(target, tools), encoding="utf-8")
-    emulator.chmod(0o755)
-    cmake.write_text(cmake_toolchain(target, tools, str(emulator)), encoding="utf-8")
-    return meson, cmake
+def files(
+    meson: Path, cmake: Path, emulator: Path, target: HostDescription, tools: BuildTools
+) -> Files:
+    """The meson cross file, the CMake toolchain file and the emulator it names."""
+    return {
+        meson: (meson_cross_file(target, tools), False),
+        emulator: (emulator_script(target, tools), True),
+        cmake: (cmake_toolchain(target, tools, str(emulator)), False),
+    }
 
 
 def qemu_name(target: HostDescription) -> str:

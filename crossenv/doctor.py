@@ -14,11 +14,13 @@ import json
 import shlex
 import shutil
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import cli, process
+from ._runtime import config
+from ._runtime.config import Config
 from .arch import by_multiarch, compiler_package
-from .builder import is_crossenv
+from .builder import RECORD_FILE, is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
 
@@ -38,16 +40,15 @@ class Finding:
         return text if self.ok or not self.fix else f"{text}\n        fix: {self.fix}"
 
 
-def _load(env_dir: Path) -> Dict[str, Any]:
+def _load(env_dir: Path) -> Tuple[Config, Dict[str, Any], Dict[str, Any]]:
+    """The runtime record, the Host's variables and the creation record."""
     if not is_crossenv(env_dir):
         raise EnvDirError(f"{env_dir} is not a crossenv environment")
-    data: Dict[str, Any] = {}
-    for name in ("crossenv.json", "crossenv-sysconfigdata.json"):
-        with open(env_dir / "cross" / name, encoding="utf-8") as stream:
-            data[name] = json.load(stream)
-    with open(env_dir / "crossenv.cfg", encoding="utf-8") as stream:
-        data["crossenv.cfg"] = json.load(stream)
-    return data
+    cfg = config.load(str(env_dir / "cross"))
+    host_vars: Dict[str, Any] = config.load_vars(cfg)
+    with open(env_dir / RECORD_FILE, encoding="utf-8") as stream:
+        record: Dict[str, Any] = json.load(stream)
+    return cfg, host_vars, record
 
 
 def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
@@ -78,12 +79,7 @@ def _file(path: Optional[str], what: str, fix: str) -> Finding:
 
 def check(env_dir: Path) -> List[Finding]:
     """Every finding for the environment at ``env_dir``."""
-    data = _load(env_dir)
-    cfg, host_vars, record = (
-        data["crossenv.json"],
-        data["crossenv-sysconfigdata.json"],
-        data["crossenv.cfg"],
-    )
+    cfg, host_vars, record = _load(env_dir)
     triple = str(host_vars.get("HOST_GNU_TYPE") or host_vars.get("MULTIARCH") or "")
     sysroot = record.get("sysroot") or ""
     include = str(host_vars.get("INCLUDEPY", ""))

@@ -6,7 +6,10 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, List
+from typing import Dict, Iterable, List, Optional, Tuple
+
+#: Files to write: each path with its text and whether it is executable.
+Files = Dict[Path, Tuple[str, bool]]
 
 
 def make_parents(path: Path) -> List[Path]:
@@ -40,6 +43,21 @@ def replace_tree(new: Path, dest: Path, old: Path) -> None:
         with contextlib.suppress(OSError):
             os.replace(old, dest)
         raise
+
+
+def write_files(files: Files, base: Optional[Path] = None, into: Optional[Path] = None) -> None:
+    """Write ``files``; with ``into``, each goes there at its path relative to ``base``.
+
+    The files name their paths under ``base``; ``into`` is where they are
+    staged until that folder is renamed to ``base``.
+    """
+    for path, (text, executable) in files.items():
+        if into is not None and base is not None:
+            path = into / path.relative_to(base)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if executable:
+            path.chmod(0o755)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 from pathlib import Path
 from typing import Dict, List, Optional
+
+from .folders import Files, write_files
 
 
 def _template(name: str) -> str:
@@ -142,27 +143,32 @@ def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> st
     return text
 
 
-def write(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = None) -> None:
-    """Create ``env_dir/bin`` with every launcher and the ``activate`` scripts.
+def files(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = None) -> Files:
+    """``env_dir/bin`` with every launcher and the ``activate`` scripts (pure).
 
     ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
-    for ``bin/cross-run``.
+    for ``bin/cross-run``.  ``python3-config`` and its aliases go to ``cross/bin``.
     """
     bindir = env_dir / "bin"
-    bindir.mkdir(parents=True, exist_ok=True)
-    for name, command in commands(env_dir, version).items():
-        path = bindir / name
-        path.write_text(render_launcher(name, command), encoding="utf-8")
-        os.chmod(path, 0o755)
-    (bindir / "activate").write_text(render_activate(env_dir), encoding="utf-8")
-    (bindir / "activate.fish").write_text(render_activate_fish(env_dir), encoding="utf-8")
-    (bindir / "activate.csh").write_text(render_activate_csh(env_dir), encoding="utf-8")
+    result: Files = {
+        bindir / name: (render_launcher(name, command), True)
+        for name, command in commands(env_dir, version).items()
+    }
+    result[bindir / "activate"] = (render_activate(env_dir), False)
+    result[bindir / "activate.fish"] = (render_activate_fish(env_dir), False)
+    result[bindir / "activate.csh"] = (render_activate_csh(env_dir), False)
     if cross_run is not None:
-        (bindir / "cross-run").write_text(render_cross_run(**cross_run), encoding="utf-8")
-        os.chmod(bindir / "cross-run", 0o755)
-    crossbin = env_dir / "cross" / "bin"
-    if crossbin.is_dir():
-        for name, command in config_commands(env_dir, version).items():
-            path = crossbin / name
-            path.write_text(render_launcher(name, command), encoding="utf-8")
-            os.chmod(path, 0o755)
+        result[bindir / "cross-run"] = (render_cross_run(**cross_run), True)
+    for name, command in config_commands(env_dir, version).items():
+        result[env_dir / "cross" / "bin" / name] = (render_launcher(name, command), True)
+    return result
+
+
+def write(
+    env_dir: Path,
+    version: str,
+    cross_run: Optional[Dict[str, str]] = None,
+    into: Optional[Path] = None,
+) -> None:
+    """Write :func:`files` for ``env_dir`` (into the staging folder ``into``, if given)."""
+    write_files(files(env_dir, version, cross_run), env_dir, into)

@@ -6,14 +6,17 @@ import dataclasses
 import shlex
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from . import crossfiles, sysconfigdata
+from . import crossfiles, folders, rust, sysconfigdata
 from .host import HostPython
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars, text_var
 from .target import HostDescription
 from .toolchain import Toolchain
+
+if TYPE_CHECKING:
+    from ._runtime.config import Config
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +128,12 @@ PIP_CONF = "pip.conf"
 PIP_CONF_TEXT = "# Written by crossenv.\n[global]\nuse-pep517 = true\n"
 #: The ``CONFIG_SITE`` file that tells ``./configure`` sub-builds of the Host.
 CONFIG_SITE = Path("cross") / "crossenv-config.site"
+#: The meson cross file and CMake toolchain file.
+MESON_FILE = Path("cross") / "crossenv-meson.ini"
+CMAKE_FILE = Path("cross") / "crossenv-toolchain.cmake"
+#: PyO3's copy of the Host's sysconfigdata, and links to Debian's Rust tools.
+PYO3_DIR = Path("cross") / "lib" / "crossenv-pyo3"
+RUST_BIN = Path("cross") / "rust-bin"
 
 
 def guarded(env_dir: Path, program: str) -> str:
@@ -140,9 +149,9 @@ def guarded_toolchain(env_dir: Path, toolchain: Toolchain) -> Toolchain:
 
 
 def guard_settings(
-    env_dir: Path, host: HostPython, target: HostDescription, settings: Settings, vars_: ConfigVars
+    env_dir: Path, host: HostPython, target: HostDescription, settings: Settings, include: str
 ) -> Dict[str, Any]:
-    """The ``guard`` record of ``crossenv.json`` (see ``_crossenv.guard``)."""
+    """The ``guard`` record of the runtime configuration (see ``_crossenv.guard``)."""
     import sysconfig
 
     sysroot = str(host.sysroot) if host.sysroot else ""
@@ -158,7 +167,7 @@ def guard_settings(
         "build_multiarch": getattr(sys.implementation, "_multiarch", ""),
         "host_multiarch": multiarch,
         "python_includes": sorted(build_includes),
-        "host_include": text_var(vars_, "INCLUDEPY"),
+        "host_include": include,
         "python_folders": [str(base / "include"), str(base / "lib")],
         "own": own,
         "strict": settings.strict,
@@ -180,6 +189,20 @@ def config_site(target: HostDescription) -> str:
         f'test -n "$ac_tool_prefix" || ac_tool_prefix={triple}-\n'
         "cross_compiling=yes\n"
     )
+
+
+def config_site_path(env_dir: Path, target: HostDescription) -> Path:
+    """The ``CONFIG_SITE`` file that cross builds name.
+
+    configure splits that variable at white space (it is a list), so for an
+    environment whose path has a space it is a copy in the per-user cache,
+    named for the Host (the copy in the environment is written either way).
+    """
+    own = env_dir / CONFIG_SITE
+    if not any(char.isspace() for char in str(env_dir)):
+        return own
+    shared = folders.cache_root() / f"config.site-{target.multiarch or target.machine}"
+    return own if any(char.isspace() for char in str(shared)) else shared
 
 
 def cross_defaults(
@@ -219,9 +242,19 @@ def host_interpreter(host: HostPython) -> str:
 
 
 def runtime_config(
-    env_dir: Path, host: HostPython, target: HostDescription, settings: Settings
-) -> Dict[str, Any]:
-    """The data of ``cross/crossenv.json`` that the runtime reads at start-up."""
+    env_dir: Path,
+    host: HostPython,
+    target: HostDescription,
+    settings: Settings,
+    tools: crossfiles.BuildTools,
+    rust_setup: rust.RustSetup,
+) -> Config:
+    """The runtime configuration of the environment at its final path ``env_dir``.
+
+    This is the one place the record read at start-up, by the compiler
+    guard and by ``crossenv-doctor`` is assembled (``_crossenv.config``
+    types it).
+    """
     # The Host's own name first; then the names Build-python's sysconfig asks
     # for: CPython's, and Debian's patched one (no platform in it), which
     # ``python -m sysconfig`` uses as it runs an unpatched copy of the module.
@@ -233,6 +266,12 @@ def runtime_config(
         if name not in names:
             names.append(name)
     prefix = str(host.prefix)
+    guard = guard_settings(env_dir, host, target, settings, tools.include_dir)
+    defaults = cross_defaults(tools, env_dir / CMAKE_FILE, config_site_path(env_dir, target))
+    defaults += rust.defaults(rust_setup, tools.cc, tools.sysroot, env_dir / PYO3_DIR, host.version)
+    path_prepend = [guard["folder"]]
+    if rust_setup.std_sysroot:
+        path_prepend.append(str(env_dir / RUST_BIN))
     return {
         "sys_platform": target.sys_platform,
         "sysname": target.sysname,
@@ -261,6 +300,11 @@ def runtime_config(
         # Build-side modules Cross-python must not import (--without-cross-pip).
         "hidden": ["pip"] if settings.without_cross_pip else [],
         "environ": [[item.name, item.operator, item.value] for item in settings.environ],
+        "meson_cross_file": str(env_dir / MESON_FILE),
+        "defaults": defaults,
+        "guard": guard,
+        "path_prepend": path_prepend,
+        "rust_missing": rust.missing(rust_setup),
     }
 
 

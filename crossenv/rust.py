@@ -103,6 +103,19 @@ def defaults(
     return result
 
 
+def missing(setup: RustSetup) -> str:
+    """Why Rust builds cannot work with ``setup`` (one line), or ""."""
+    if setup.has_std:
+        return ""
+    return (
+        f"no Rust standard library for {setup.triple} was found when this "
+        "environment was made; install Debian's rustc and cargo "
+        "(apt-get install -y rustc cargo), add the Host's std to the sysroot "
+        "with 'crossenv-sysroot --rust SYSROOT', then recreate the "
+        "environment with --clear"
+    )
+
+
 def write_tool_links(folder: Path) -> Path:
     """Links to Debian's cargo and rustc, to go first on ``PATH`` during builds."""
     folder.mkdir(parents=True, exist_ok=True)

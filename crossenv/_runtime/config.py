@@ -1,10 +1,11 @@
 """The environment's configuration, read as data.
 
-``crossenv.json`` is the record (readable, and rewritten as text when an
-environment is moved into place).  Beside each JSON file the builder writes a
-``marshal`` copy stamped with the JSON file's size and modification time;
-start-up reads that copy, so it never imports :mod:`json` (which brings in
-:mod:`re` and :mod:`enum`).  A missing or stale copy falls back to the JSON.
+``crossenv.json`` is the record, written once for the environment's final
+path (``crossenv.layout.runtime_config`` fills it).  Beside each JSON file
+:func:`write` puts a ``marshal`` copy stamped with the JSON file's size and
+modification time; start-up reads that copy, so it never imports :mod:`json`
+(which brings in :mod:`re` and :mod:`enum`).  A missing or stale copy (a JSON
+file edited by hand) falls back to the JSON.
 """
 
 import marshal
@@ -12,7 +13,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: start-up stays light
-    from typing import Any, Dict, List, MutableMapping, TypedDict, Union
+    from typing import Any, Dict, List, MutableMapping, Optional, TypedDict, Union
 
 #: File names, relative to Cross-python's ``sys.prefix``.
 CONFIG_FILE = "crossenv.json"
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
         python_version: str
         cache_dir: str
         #: What every binary built for the Host must be: machine, bits, big_endian.
-        elf: Dict[str, Any]
+        elf: Optional[Dict[str, Any]]
         ext_suffix: str
         #: qemu-user's program for the Host, e.g. ``qemu-aarch64``.
         qemu: str
@@ -85,6 +86,8 @@ if TYPE_CHECKING:
         path_prepend: List[str]
         #: Why Rust builds cannot work here (one line), or "".
         rust_missing: str
+        #: What the compiler guard needs (see ``_crossenv.guard``).
+        guard: Dict[str, Any]
 
 else:
     Config = dict
@@ -110,16 +113,12 @@ def read(path: str) -> "Any":
         return json.load(stream)
 
 
-def freeze(prefix: str) -> None:
-    """Write the marshal copy of each configuration file under ``prefix``."""
-    import json
-
-    for name in (CONFIG_FILE, VARS_FILE):
-        path = os.path.join(prefix, name)
-        with open(path, encoding="utf-8") as stream:
-            data = json.load(stream)
-        with open(path + FROZEN, "wb") as stream:
-            marshal.dump([_stamp(path), data], stream)
+def write(path: str, data: "Any") -> None:
+    """Write ``data`` as the JSON file ``path`` and its marshal copy."""
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write(dump(data))
+    with open(path + FROZEN, "wb") as stream:
+        marshal.dump([_stamp(path), data], stream)
 
 
 def load(prefix: str) -> "Config":

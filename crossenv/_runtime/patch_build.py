@@ -36,7 +36,9 @@ def make_cross(env_path: str) -> None:
     with open(os.path.join(sites[0], f"{name}.pth"), "w", encoding="utf-8") as stream:
         stream.write(f"import {name}; {name}.activate()\n")
     for data in (config.CONFIG_FILE, config.VARS_FILE):
-        shutil.copyfile(os.path.join(sys.prefix, data), os.path.join(env_path, data))
+        # copy2 keeps the modification time that stamps the marshal copy.
+        for name in (data, data + config.FROZEN):
+            shutil.copy2(os.path.join(sys.prefix, name), os.path.join(env_path, name))
 
 
 def apply(module: types.ModuleType, cfg: Config) -> Optional[str]:

@@ -2,11 +2,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Dict, Union
+from typing import TYPE_CHECKING, Dict, Optional, Union
 
 import pytest
 
-from crossenv import sysconfigdata
+from crossenv import layout, rust, sysconfigdata, target
+from crossenv.host import HostPython
+from crossenv.sysconfigdata import text_var
+from crossenv.toolchain import Toolchain
+
+if TYPE_CHECKING:
+    from crossenv._runtime.config import Config
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SYSCONFIGDATA = DATA / "sysconfigdata"
@@ -20,6 +26,35 @@ def fixture_vars(name: str) -> Dict[str, Union[str, int]]:
 @pytest.fixture
 def arm64_311() -> Dict[str, Union[str, int]]:
     return fixture_vars("debian-bookworm-arm64-3.11.py")
+
+
+def runtime_record(
+    env_dir: Path, fixture: str, settings: Optional[layout.Settings] = None
+) -> Config:
+    """The runtime record crossenv writes at ``env_dir`` for the Host of ``fixture``.
+
+    Made by the real function, for a Host in ``/sysroot`` with the cross
+    compilers its sysconfigdata names.
+    """
+    settings = settings or layout.Settings()
+    vars_ = fixture_vars(fixture)
+    sysroot = Path("/sysroot")
+    found = HostPython(
+        sysroot / "usr" / "bin" / "python3", sysroot / "x.py", vars_, sysroot / "usr", sysroot
+    )
+    described = target.describe(vars_, glibc=(2, 36), kernel_release="6.1.0")
+    multiarch = text_var(vars_, "MULTIARCH")
+    chosen = Toolchain(
+        cc=text_var(vars_, "CC").split()[0],
+        cxx=text_var(vars_, "CXX").split()[0],
+        ar=f"{multiarch}-ar",
+        target=multiarch,
+    )
+    guarded = layout.guarded_toolchain(env_dir, chosen)
+    host_vars = layout.host_vars(found, guarded, settings)
+    tools = layout.build_tools(env_dir, found, described, guarded, host_vars)
+    setup = rust.RustSetup(rust.triple(described), None, False)
+    return layout.runtime_config(env_dir, found, described, settings, tools, setup)
 
 
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import configparser
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
@@ -153,12 +152,14 @@ def test_cmake_emulator_script_passes_shellcheck(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
 
 
-def test_write_names_the_emulator_it_writes(tmp_path: Path) -> None:
+def test_files_name_the_emulator_they_write(tmp_path: Path) -> None:
     host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
     emulator = tmp_path / "crossenv-bin" / "crossenv-emulator"
-    _, cmake = crossfiles.write(tmp_path, host, tools(), emulator)
-    assert os.access(emulator, os.X_OK)
-    assert f"set(CMAKE_CROSSCOMPILING_EMULATOR [==[{emulator}]==]" in cmake.read_text("utf-8")
+    meson, cmake = tmp_path / "cross.ini", tmp_path / "toolchain.cmake"
+    files = crossfiles.files(meson, cmake, emulator, host, tools())
+    assert sorted(files) == sorted([meson, cmake, emulator])
+    assert files[emulator][1] and not files[cmake][1]  # only the emulator is a program
+    assert f"set(CMAKE_CROSSCOMPILING_EMULATOR [==[{emulator}]==]" in files[cmake][0]
 
 
 def test_no_sysroot_no_emulator() -> None:

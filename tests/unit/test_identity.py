@@ -17,10 +17,9 @@ from typing import Any, Dict
 
 import pytest
 
-from crossenv import layout, target
 from crossenv._runtime import config
 
-from .conftest import fixture_vars
+from .conftest import fixture_vars, runtime_record
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -68,11 +67,8 @@ print(json.dumps({
 
 
 def probe(tmp_path: Path, fixture: str) -> Dict[str, Any]:
-    vars_ = fixture_vars(fixture)
-    described = target.describe(vars_, glibc=(2, 36), kernel_release="6.1.0")
-    data = layout.runtime_config(tmp_path / "env", _FakeHost(vars_), described, layout.Settings())  # type: ignore[arg-type]
-    (tmp_path / config.CONFIG_FILE).write_text(config.dump(data), encoding="utf-8")
-    (tmp_path / config.VARS_FILE).write_text(json.dumps(vars_), encoding="utf-8")
+    config.write(str(tmp_path / config.CONFIG_FILE), runtime_record(tmp_path / "env", fixture))
+    config.write(str(tmp_path / config.VARS_FILE), fixture_vars(fixture))
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path)],
@@ -83,16 +79,6 @@ def probe(tmp_path: Path, fixture: str) -> Dict[str, Any]:
     )
     result: Dict[str, Any] = json.loads(done.stdout)
     return result
-
-
-class _FakeHost:
-    """The few HostPython attributes ``runtime_config`` reads."""
-
-    def __init__(self, vars_: Dict[str, Any]) -> None:
-        self.config = vars_
-        self.prefix = Path("/sysroot/usr")
-        self.recorded_prefix = "/usr"
-        self.version = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @pytest.mark.parametrize("fixture", sorted(ABI))

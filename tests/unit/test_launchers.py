@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 import pytest
 
-from crossenv import builder, launchers
+from crossenv import launchers
 
 
 def test_commands_cover_the_documented_names() -> None:
@@ -34,7 +34,7 @@ def test_launcher_quotes_paths(tmp_path: Path) -> None:
     env = tmp_path / "a b'c $HOME"
     launchers.write(env, "3.11")
     fake = env / "cross" / "bin" / "python"
-    fake.parent.mkdir(parents=True)
+    fake.parent.mkdir(parents=True, exist_ok=True)
     fake.write_text('#!/bin/sh\nfor a in "$0" "$@"; do echo "[$a]"; done\n')
     fake.chmod(0o755)
     out = subprocess.run(
@@ -216,11 +216,10 @@ def test_tcsh_refuses_a_path_it_cannot_quote(tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize("shell", ["fish", "tcsh"])
 @pytest.mark.parametrize("name", ["crôss env", "crôss env/it's"])
 def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str, name: str) -> None:
-    # Environments are built in a sibling folder and their bin/* rewritten on the move.
+    # Environments are built in a sibling folder; their bin/* name the final path.
     final = tmp_path / name
     staging = final.parent / f".{final.name}.new-x1_y" / "env"
-    launchers.write(staging, "3.11")
-    builder.rewrite_paths(staging, str(staging), str(final))
+    launchers.write(final, "3.11", into=staging)
     suffix = "fish" if shell == "fish" else "csh"
     done = source_and_print(shell, staging / "bin" / f"activate.{suffix}", tmp_path)
     assert (done.stdout, done.stderr) == (f"{final}\n", "")
@@ -307,8 +306,7 @@ def test_rendered_activate_parses(tmp_path: Path, shell: str, check: str) -> Non
 def test_moved_environment_runs_sh_launchers_at_its_new_path(tmp_path: Path, name: str) -> None:
     final = tmp_path / name
     staging = final.parent / f".{final.name.replace('/', '_')}.new-x1_y" / "env"
-    launchers.write(staging, "3.11")
-    builder.rewrite_paths(staging, str(staging), str(final))
+    launchers.write(final, "3.11", into=staging)
     # The launcher runs a program that exists only at the final path.
     python = final / "cross" / "bin" / "python"
     python.parent.mkdir(parents=True)

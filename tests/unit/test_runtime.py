@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 import types
 from pathlib import Path
-from typing import Any, Dict, Iterator, cast
+from typing import Any, Iterator, cast
 
 import pytest
 
@@ -16,29 +15,16 @@ from crossenv._runtime import config, hooks, identity, patch_pip, patch_sysconfi
 from crossenv._runtime.config import Config
 from crossenv._runtime.hooks import BuildSideFinder
 
-from .conftest import fixture_vars
+from .conftest import fixture_vars, runtime_record
 
 
 def make_config(tmp_path: Path, **changes: Any) -> Config:
-    data: Dict[str, Any] = {
-        "sys_platform": "linux",
-        "sysname": "Linux",
-        "machine": "aarch64",
-        "platform": "linux-aarch64",
-        "multiarch": "aarch64-linux-gnu",
-        "pointer_bits": 64,
-        "sysconfigdata_names": ["_sysconfigdata__linux_aarch64-linux-gnu"],
-        "platform_tags": ["manylinux_2_17_aarch64", "linux_aarch64"],
-        "config_overrides": {"installed_base": "/sysroot/usr", "installed_platbase": "/s/usr"},
-        "build_site": str(tmp_path / "build-site"),
-        "hidden": [],
-        "environ": [],
-    }
-    data.update(changes)
-    (tmp_path / config.CONFIG_FILE).write_text(config.dump(data))
-    (tmp_path / config.VARS_FILE).write_text(
-        json.dumps(fixture_vars("debian-bookworm-arm64-3.11.py"))
-    )
+    """The record crossenv writes for a bookworm arm64 Host, with ``changes``, as read."""
+    fixture = "debian-bookworm-arm64-3.11.py"
+    data = runtime_record(tmp_path / "env", fixture)
+    data.update(changes)  # type: ignore[typeddict-item]
+    config.write(str(tmp_path / config.CONFIG_FILE), data)
+    config.write(str(tmp_path / config.VARS_FILE), fixture_vars(fixture))
     return config.load(str(tmp_path))
 
 
@@ -93,7 +79,9 @@ def test_tags_patch(tmp_path: Path) -> None:
     module.platform_tags = lambda: iter(["linux_x86_64"])  # type: ignore[attr-defined]
     assert patch_tags.apply(module, cfg) is None
     assert patch_tags.apply(types.ModuleType("changed"), cfg) == "platform_tags"
-    assert list(module.platform_tags()) == ["manylinux_2_17_aarch64", "linux_aarch64"]
+    tags = list(module.platform_tags())  # glibc 2.36 down to 2.17, then the plain tag
+    assert tags[0] == "manylinux_2_36_aarch64" and tags[-1] == "linux_aarch64"
+    assert "manylinux_2_17_aarch64" in tags and not any("x86_64" in tag for tag in tags)
 
 
 def fresh_sysconfig() -> types.ModuleType:
