@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import compileall
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -17,77 +15,25 @@ from typing import Callable, List, Mapping, Optional, Tuple, Union
 
 from . import (
     __version__,
-    configscripts,
     crossfiles,
     folders,
     host,
     launchers,
     layout,
-    rust,
+    runtime,
     seed,
     target,
     toolchain,
 )
-from ._runtime import config as runtime_config
+from .context import Context
 from .errors import CreationError, EnvDirError, Interrupted, VersionMismatchError, from_os_error
-from .host import HostPython
 from .layout import Settings
 from .options import EnvAssignment
-from .sysconfigdata import ConfigVars
-from .target import HostDescription
-from .toolchain import Toolchain
-
-#: What the guard launchers run: ``_crossenv.guard`` of Cross-python's site-packages.
-GUARD_CODE = (
-    "import sys; sys.path.insert(0, sys.argv.pop(1)); from _crossenv import guard; guard.run()"
-)
 
 #: The record of how the environment was made; it also marks a directory as ours.
 RECORD_FILE = "crossenv.cfg"
-RUNTIME_PACKAGE = "_crossenv"
 
 Log = Callable[[str], None]
-
-
-@dataclasses.dataclass
-class Context:
-    """Everything the steps share.
-
-    Paths are the environment's final ones (``env_dir`` and below): that is
-    what every file names.  The steps write into ``root``, a staging folder
-    renamed to ``env_dir`` at the end (:meth:`staged` maps one to the other).
-    """
-
-    env_dir: Path
-    host: HostPython
-    target: HostDescription
-    toolchain: Toolchain
-    settings: Settings
-    #: The Host's build-time variables as Cross-python reports them, with the
-    #: guarded compilers of the environment's final path.
-    host_vars: ConfigVars
-    #: Where the steps write (default: ``env_dir`` itself).
-    root: Optional[Path] = None
-    version: str = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        self.version = self.host.version
-
-    @property
-    def build_dir(self) -> Path:
-        return self.env_dir / "build"
-
-    @property
-    def cross_dir(self) -> Path:
-        return self.env_dir / "cross"
-
-    def staged(self, path: Path) -> Path:
-        """Where the file the environment will have at ``path`` is written now."""
-        return path if self.root is None else self.root / path.relative_to(self.env_dir)
-
-    def write(self, files: folders.Files) -> None:
-        """Write ``files`` (named by their final paths) into the staging folder."""
-        folders.write_files(files, self.env_dir, self.root)
 
 
 def is_crossenv(path: Path) -> bool:
@@ -309,96 +255,8 @@ class CrossEnvBuilder:
         self._venv(context.staged(context.cross_dir), with_pip=own_pip, system_site=False)
 
     def setup_runtime(self, context: Context) -> None:
-        """Install the start-up patches and their configuration into ``cross/``."""
-        site = layout.site_packages(context.cross_dir, context.version)
-        package = context.staged(site / RUNTIME_PACKAGE)
-        if package.exists():
-            shutil.rmtree(package)
-        source = Path(__file__).parent / "_runtime"
-        shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__"))
-        # Compiled now: start-up must not depend on the folder being writable later.
-        compileall.compile_dir(str(package), ddir=str(site / RUNTIME_PACKAGE), quiet=1, workers=1)
-        pth = f"import {RUNTIME_PACKAGE}; {RUNTIME_PACKAGE}.activate()\n"
-        env_dir, host_vars = context.env_dir, context.host_vars
-        tools = layout.build_tools(
-            env_dir,
-            context.host,
-            context.target,
-            context.toolchain,
-            host_vars,
-            self._pkg_config_root(context),
-        )
-        rust_setup = rust.probe(context.target, context.host.sysroot)
-        data = layout.runtime_config(
-            env_dir, context.host, context.target, context.settings, tools, rust_setup
-        )
-        emulator = env_dir / layout.GUARD_DIR / layout.EMULATOR
-        meson, cmake = env_dir / layout.MESON_FILE, env_dir / layout.CMAKE_FILE
-        # A plain literal: PyO3's build script reads (and may execute) it.
-        pyo3 = env_dir / layout.PYO3_DIR / f"{context.target.sysconfigdata_name}.py"
-        context.write(
-            {
-                site / f"{RUNTIME_PACKAGE}.pth": (pth, False),
-                pyo3: (f"build_time_vars = {host_vars!r}\n", False),
-                **crossfiles.files(meson, cmake, emulator, context.target, tools),
-            }
-        )
-        if rust_setup.std_sysroot:
-            rust.write_tool_links(context.staged(env_dir / layout.RUST_BIN))
-        self._setup_guard(context, tools)
-        for name, record in (
-            (runtime_config.VARS_FILE, host_vars),
-            (runtime_config.CONFIG_FILE, data),
-        ):
-            runtime_config.write(str(context.staged(context.cross_dir / name)), record)
-
-    def _pkg_config_root(self, context: Context) -> Optional[str]:
-        """A path to the sysroot that pkg-config can use (see ``layout.build_tools``).
-
-        For a sysroot whose path has white space it is a symbolic link in the
-        cache folder, named by a digest of that path, so environments share it.
-        """
-        sysroot = context.host.sysroot
-        if sysroot is None or not any(char.isspace() for char in str(sysroot)):
-            return None
-        digest = hashlib.sha256(os.fsencode(sysroot)).hexdigest()[:16]
-        link = folders.cache_root() / "sysroots" / digest
-        if any(char.isspace() for char in str(link)):
-            self.log("warning: pkg-config cannot use a sysroot path with spaces")
-            return None
-        folders.link_atomically(link, sysroot)
-        return str(link)
-
-    def _setup_guard(self, context: Context, tools: crossfiles.BuildTools) -> None:
-        """The compiler guard's launchers, named like the cross compilers, and CONFIG_SITE."""
-        env_dir = context.env_dir
-        site = layout.site_packages(context.cross_dir, context.version)
-        guard = [
-            str(context.build_dir / "bin" / "python"),
-            "-I",
-            "-S",
-            "-c",
-            GUARD_CODE,
-            str(site),
-            str(context.cross_dir),
-        ]
-        files: folders.Files = {}
-        for compiler in dict.fromkeys((context.toolchain.cc, context.toolchain.cxx)):
-            path = Path(layout.guarded(env_dir, compiler))
-            text = launchers.render_guard(
-                path.name, compiler, tools.sysroot or "", sys.base_prefix, guard
-            )
-            files[path] = (text, True)
-        text = layout.config_site(context.target)
-        files[env_dir / layout.CONFIG_SITE] = (text, False)
-        context.write(files)
-        if tools.sysroot:  # *-config scripts answer from the sysroot's .pc files
-            configscripts.write(context.staged(env_dir / layout.GUARD_DIR))
-        site_file = layout.config_site_path(env_dir, context.target)
-        if any(char.isspace() for char in str(site_file)):
-            self.log("warning: ./configure sub-builds cannot use a CONFIG_SITE path with spaces")
-        elif site_file != env_dir / layout.CONFIG_SITE:
-            folders.write_atomically(site_file, text)
+        """Install the start-up patches, their record and the files cross builds use."""
+        runtime.install(context, self.log)
 
     def setup_scripts(self, context: Context) -> None:
         """Write ``bin/`` with ``activate`` and the launchers."""

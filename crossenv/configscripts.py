@@ -48,6 +48,7 @@ A section replaces the built-in script of the same name.
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -144,143 +145,28 @@ def script(name: str, module: str, package: str, options: Mapping[str, Answer | 
     return Script(name, module, package, answers)
 
 
-#: The answers most config scripts share.
-_FLAGS: dict[str, Answer | str] = {"--cflags": "--cflags", "--libs": "--libs"}
-_VERSION: dict[str, Answer | str] = {"--version": "--modversion"}
-_PREFIX: dict[str, Answer | str] = {
-    "--prefix": "--variable=prefix",
-    "--exec-prefix": "--variable=exec_prefix",
-}
-_DIRS: dict[str, Answer | str] = {
-    "--includedir": "--variable=includedir",
-    "--libdir": "--variable=libdir",
-}
-_COMMON = {**_FLAGS, **_VERSION, **_PREFIX}
+def _answer(text: str) -> Answer:
+    query, _, template = text.partition("|")
+    return Answer(query.strip(), template.strip() or "{}")
 
-_MYSQL: dict[str, Answer | str] = {
-    **_FLAGS,
-    "--include": "--cflags-only-I",
-    "--libs_r": "--libs",
-    "--libs_sys": "--libs-only-other",
-    **_VERSION,
-    "--variable=pkgincludedir": "--variable=includedir",
-    "--variable=pkglibdir": "--variable=libdir",
-}
-_NCURSES: dict[str, Answer | str] = {
-    **_COMMON,
-    **_DIRS,
-    "--abi-version": "--variable=abi_version",
-}
 
-#: The built-in scripts, by name.  Module and package names are Debian's
+def _built_in() -> dict[str, Script]:
+    path = Path(__file__).with_name("configscripts.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: script(name, entry["module"], entry["package"], _answers(entry["options"]))
+        for name, entry in data.items()
+    }
+
+
+def _answers(options: Mapping[str, str]) -> dict[str, Answer | str]:
+    return {option: _answer(text) for option, text in options.items()}
+
+
+#: The built-in scripts, by name, from ``configscripts.json`` (answers are
+#: written as in the user's file).  Module and package names are Debian's
 #: (bookworm and trixie); options are those build scripts are seen to ask.
-DATA: Mapping[str, Script] = {
-    entry.name: entry
-    for entry in (
-        script(
-            "pg_config",
-            "libpq",
-            "libpq-dev",
-            {
-                "--cflags": "--cflags",
-                "--cppflags": "--cflags",
-                "--libs": "--libs",
-                "--ldflags": "--libs-only-L",
-                "--version": Answer("--modversion", "PostgreSQL {}"),
-                "--includedir": "--variable=includedir",
-                "--pkgincludedir": "--variable=includedir",
-                "--includedir-server": Answer("--variable=includedir", "{}/{major}/server"),
-                "--libdir": "--variable=libdir",
-                "--prefix": "--variable=prefix",
-            },
-        ),
-        script("xml2-config", "libxml-2.0", "libxml2-dev", _COMMON),
-        script("xslt-config", "libxslt", "libxslt1-dev", _COMMON),
-        script(
-            "gdal-config",
-            "gdal",
-            "libgdal-dev",
-            {
-                **_FLAGS,
-                **_VERSION,
-                "--prefix": "--variable=prefix",
-                "--datadir": "--variable=datadir",
-            },
-        ),
-        script("pcre-config", "libpcre", "libpcre3-dev", _COMMON),
-        script("pcre2-config", "libpcre2-8", "libpcre2-dev", {**_COMMON, "--libs8": "--libs"}),
-        script(
-            "curl-config",
-            "libcurl",
-            "libcurl4-openssl-dev",
-            {
-                **_FLAGS,
-                "--static-libs": "--static --libs",
-                "--version": Answer("--modversion", "libcurl {}"),
-                "--prefix": "--variable=prefix",
-            },
-        ),
-        script("freetype-config", "freetype2", "libfreetype-dev", _COMMON),
-        script("mysql_config", "mysqlclient", "default-libmysqlclient-dev", _MYSQL),
-        script("mariadb_config", "libmariadb", "libmariadb-dev", _MYSQL),
-        script("mariadb-config", "libmariadb", "libmariadb-dev", _MYSQL),
-        script("ncursesw6-config", "ncursesw", "libncurses-dev", _NCURSES),
-        script("ncurses6-config", "ncurses", "libncurses-dev", _NCURSES),
-        script(
-            "libpng-config",
-            "libpng",
-            "libpng-dev",
-            {
-                **_COMMON,
-                "--ldflags": "--libs",
-                "--I_opts": "--cflags-only-I",
-                "--L_opts": "--libs-only-L",
-            },
-        ),
-        script(
-            "geos-config",
-            "geos",
-            "libgeos-dev",
-            {
-                "--cflags": "--cflags",
-                "--clibs": "--libs",
-                "--libs": Answer("--libs-only-L", "{} -lgeos"),
-                "--ldflags": "--libs-only-L",
-                "--includes": "--variable=includedir",
-                **_VERSION,
-                "--prefix": "--variable=prefix",
-            },
-        ),
-        script(
-            "gsl-config",
-            "gsl",
-            "libgsl-dev",
-            {
-                **_COMMON,
-                "--libs-without-cblas": Answer("--libs-only-L", "{} -lgsl -lm"),
-                "--cblas-libs": Answer("--variable=GSL_CBLAS_LIB"),
-            },
-        ),
-        script(
-            "nc-config",
-            "netcdf",
-            "libnetcdf-dev",
-            {
-                **_FLAGS,
-                "--version": Answer("--modversion", "netCDF {}"),
-                "--prefix": "--variable=prefix",
-                **_DIRS,
-            },
-        ),
-        script(
-            "sdl2-config",
-            "sdl2",
-            "libsdl2-dev",
-            {**_COMMON, "--static-libs": "--static --libs"},
-        ),
-        script("libgcrypt-config", "libgcrypt", "libgcrypt20-dev", _COMMON),
-    )
-}
+DATA: Mapping[str, Script] = _built_in()
 
 
 # --------------------------------------------------------------------------
@@ -302,11 +188,6 @@ def user_file(environ: Mapping[str, str] = os.environ) -> Path:
     return Path(base).expanduser() / "crossenv" / "config-scripts.ini"
 
 
-def _answer(text: str) -> Answer:
-    query, _, template = text.partition("|")
-    return Answer(query.strip(), template.strip() or "{}")
-
-
 def read_user_file(path: Path) -> list[Script]:
     """Read the scripts of the INI file *path* (none if it does not exist)."""
     parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
@@ -323,8 +204,7 @@ def read_user_file(path: Path) -> list[Script]:
         section = dict(parser[name])
         try:
             module, package = section.pop("module"), section.pop("package")
-            options = {option: _answer(text) for option, text in section.items()}
-            found.append(script(name, module, package, options))
+            found.append(script(name, module, package, _answers(section)))
         except KeyError as exc:
             raise UsageError(f"{path}: [{name}] has no {exc.args[0]} =") from None
         except ValueError as exc:
