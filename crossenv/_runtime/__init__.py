@@ -5,6 +5,18 @@ This package is copied unchanged into Cross-python's site-packages as
 configuration from ``crossenv.json`` beside ``pyvenv.cfg``; nothing in it is
 generated code.  Setting ``CROSSENV_BUILD_SIDE=1`` in the environment turns it
 off, which is how build requirements get installed for the Build machine.
+
+Its modules come in three kinds:
+
+* start-up, imported by every Cross-python: this package, ``config``,
+  ``hooks`` and ``identity``;
+* patches (``patch_*``, ``fallback``, ``hints``, ``pkgconfig``), each
+  imported only when the module it patches is (see ``hooks``);
+* on-demand checkers and tools, run as commands or by a patch when it needs
+  them: ``verify`` and ``elf`` (the Host's ELF machine), ``guard`` (the
+  compiler guard), ``expose`` (``cross-expose``), ``pyconfig``
+  (``python3-config``), ``selfcheck`` (whether every patch takes), ``project``
+  (which project a build backend builds, for the hints).
 """
 
 import os

@@ -71,3 +71,16 @@ def test_the_python_api_makes_the_same_environment(made_env: Path, tmp_path: Pat
         p.name for p in (made_env / "bin").iterdir()
     )
     assert any(line.startswith("Host: linux-aarch64 (aarch64-linux-gnu)") for line in lines)
+
+
+def test_start_up_imports_only_the_start_up_modules(made_env: Path) -> None:
+    """Checkers, tools and json stay out of a Cross-python that does not need them."""
+    probe = (
+        "import sys; print(sorted(m for m in sys.modules if m.startswith(('_crossenv', 'json'))))"
+    )
+    done = subprocess.run(
+        [made_env / "bin" / "python", "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == str(
+        ["_crossenv", "_crossenv.config", "_crossenv.hooks", "_crossenv.identity"]
+    )
