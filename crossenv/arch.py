@@ -70,6 +70,10 @@ class Arch:
     other_machines: Tuple[str, ...] = ()
     #: Other spellings of its CPU in GNU triples (compilers, config.guess).
     cpu_aliases: Tuple[str, ...] = ()
+    #: qemu-user's ``-cpu`` (``QEMU_CPU``) for a CPU of Debian's baseline, where
+    #: qemu's default CPU would run instructions the Host's boards lack; "" for
+    #: qemu's default.
+    qemu_cpu: str = ""
 
     @property
     def gnu_type(self) -> str:
@@ -113,7 +117,7 @@ ARCHES: Dict[str, Arch] = {
         Arch(
             "armel", "arm-linux-gnueabi", "arm", "armv5tel", 32, False, EM_ARM,
             "arm", "qemu-arm", "armv5te-unknown-linux-gnueabi",
-            other_machines=("armv6l", "armv7l", "armv8l"),
+            other_machines=("armv6l", "armv7l", "armv8l"), qemu_cpu="arm926",
         ),
         Arch(
             "i386", "i386-linux-gnu", "i686", "i686", 32, False, EM_386,

@@ -263,6 +263,7 @@ class CrossEnvBuilder:
         host = context.host
         cross_run = {
             "qemu": crossfiles.qemu_name(context.target),
+            "qemu_cpu": crossfiles.qemu_cpu(context.target),
             "sysroot": str(host.sysroot or ""),
             "host_python": str(host.executable),
             "site": str(layout.site_packages(context.cross_dir, context.version)),

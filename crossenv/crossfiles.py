@@ -190,9 +190,14 @@ def emulator_script(target: HostDescription, tools: BuildTools) -> str:
         "# Written by crossenv: runs a Host program here (CMake's emulator, LOG_COMPILER).",
         "# Cross-python's programs run as they are; Host programs under qemu-user.",
         f"qemu={sh_quoted(qemu_name(target))}",
+        f"qemu_cpu={sh_quoted(qemu_cpu(target))}",
         f"sysroot={sh_quoted(sysroot)}",
         f"python_bin={sh_quoted(os.path.dirname(tools.python))}",
         'case $1 in "$python_bin"/*) exec "$@" ;; esac',
+        'if [ -n "$qemu_cpu" ] && [ -z "${QEMU_CPU:-}" ]; then',
+        "    QEMU_CPU=$qemu_cpu",
+        "    export QEMU_CPU",
+        "fi",
         'if command -v "$qemu" >/dev/null 2>&1; then',
         '    if [ -n "$sysroot" ]; then',
         '        exec "$qemu" -L "$sysroot" "$@"',
@@ -226,9 +231,16 @@ def qemu_name(target: HostDescription) -> str:
     return arch.qemu if arch is not None else f"qemu-{target.machine}"
 
 
+def qemu_cpu(target: HostDescription) -> str:
+    """qemu-user's CPU for the Host (:attr:`crossenv.arch.Arch.qemu_cpu`), or ""."""
+    arch = target.arch
+    return arch.qemu_cpu if arch is not None else ""
+
+
 def emulator(target: HostDescription, sysroot: Optional[str]) -> List[str]:
     """The qemu-user command that runs Host programs here, if installed."""
     program = shutil.which(qemu_name(target))
     if program is None or not sysroot:
         return []
-    return [program, "-L", sysroot]
+    cpu = qemu_cpu(target)
+    return [program, *(["-cpu", cpu] if cpu else []), "-L", sysroot]

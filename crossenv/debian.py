@@ -172,10 +172,11 @@ def qemu_command(arch: str, sysroot: Path) -> list[str]:
 
     For example ``["qemu-aarch64", "-L", "/path/to/sysroot"]``.
     """
-    qemu = ARCHES[check_arch(arch)].qemu
+    row = ARCHES[check_arch(arch)]
+    qemu, cpu = row.qemu, (["-cpu", row.qemu_cpu] if row.qemu_cpu else [])
     for name in (qemu, f"{qemu}-static"):
         if shutil.which(name) is not None:
-            return [name, "-L", str(sysroot)]
+            return [name, *cpu, "-L", str(sysroot)]
     raise SysrootError(
         f"{qemu} is not on PATH; install the Debian package qemu-user (or qemu-user-static)"
     )

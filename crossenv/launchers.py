@@ -130,10 +130,13 @@ def sh_quoted(value: str) -> str:
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
-def render_cross_run(qemu: str, sysroot: str, host_python: str, site: str) -> str:
-    """The text of ``bin/cross-run``: Host-python under qemu-user."""
+def render_cross_run(
+    qemu: str, sysroot: str, host_python: str, site: str, qemu_cpu: str = ""
+) -> str:
+    """The text of ``bin/cross-run``: Host-python under qemu-user (``-cpu qemu_cpu``)."""
     text = _template("cross-run.sh")
     for key, value in (
+        ("QEMU_CPU", qemu_cpu),
         ("QEMU", qemu),
         ("SYSROOT", sysroot),
         ("HOST_PYTHON", host_python),

@@ -4,15 +4,22 @@
 set -eu
 
 missing=""
-for pair in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu \
-            aarch64-linux-gnu-g++:g++-aarch64-linux-gnu \
-            s390x-linux-gnu-gcc:gcc-s390x-linux-gnu \
-            s390x-linux-gnu-g++:g++-s390x-linux-gnu \
-            arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf \
-            arm-linux-gnueabihf-g++:g++-arm-linux-gnueabihf \
+# The cross compilers of every Debian architecture the tests build for.
+compilers=""
+for triple in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi \
+              i686-linux-gnu powerpc64le-linux-gnu s390x-linux-gnu \
+              mips64el-linux-gnuabi64 riscv64-linux-gnu; do
+    compilers="$compilers $triple-gcc:gcc-$triple $triple-g++:g++-$triple"
+done
+# shellcheck disable=SC2086  # program:package words
+for pair in $compilers \
             qemu-aarch64:qemu-user \
             qemu-s390x:qemu-user \
             qemu-arm:qemu-user \
+            qemu-i386:qemu-user \
+            qemu-ppc64le:qemu-user \
+            qemu-mips64el:qemu-user \
+            qemu-riscv64:qemu-user \
             shellcheck:shellcheck \
             pkg-config:pkg-config \
             make:make \

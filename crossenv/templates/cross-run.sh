@@ -6,9 +6,16 @@ qemu=__QEMU__
 sysroot=__SYSROOT__
 host_python=__HOST_PYTHON__
 site=__SITE__
+qemu_cpu=__QEMU_CPU__
 
 PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONPATH
+# A CPU of the Host's baseline (qemu's default may have newer instructions);
+# QEMU_CPU set by the user wins.
+if [ -n "$qemu_cpu" ] && [ -z "${QEMU_CPU:-}" ]; then
+    QEMU_CPU=$qemu_cpu
+    export QEMU_CPU
+fi
 if command -v "$qemu" >/dev/null 2>&1; then
     if [ -n "$sysroot" ]; then
         exec "$qemu" -L "$sysroot" "$host_python" "$@"

@@ -62,7 +62,12 @@ FOREIGN_RELEASE = "bookworm"
 GNU_TRIPLES: Dict[str, str] = {
     "arm64": "aarch64-linux-gnu",
     "armhf": "arm-linux-gnueabihf",
+    "armel": "arm-linux-gnueabi",
+    "i386": "i686-linux-gnu",
+    "ppc64el": "powerpc64le-linux-gnu",
     "s390x": "s390x-linux-gnu",
+    "mips64el": "mips64el-linux-gnuabi64",
+    "riscv64": "riscv64-linux-gnu",
 }
 
 

@@ -9,7 +9,7 @@ from typing import Dict, List
 
 import pytest
 
-from crossenv import arch, crossfiles, debian, rust, sysroot, target, toolchain
+from crossenv import arch, crossfiles, debian, launchers, rust, sysroot, target, toolchain
 from crossenv._runtime import elf
 from crossenv.arch import ARCHES, Arch
 
@@ -60,6 +60,16 @@ def test_the_qemu_program_is_qemu_users(name: str) -> None:
     if shutil.which("qemu-aarch64") is None:
         missing("qemu-user")
     assert shutil.which(ARCHES[name].qemu) is not None, ARCHES[name].qemu
+    cpu = ARCHES[name].qemu_cpu
+    if cpu:  # a CPU qemu-user knows for this program
+        done = subprocess.run([ARCHES[name].qemu, "-cpu", "help"], capture_output=True, text=True)
+        assert cpu in done.stdout.split(), f"{ARCHES[name].qemu} has no CPU {cpu}"
+
+
+def test_armel_runs_on_an_armv5te() -> None:
+    """Debian armel's baseline is ARMv5TE: qemu's default CPU would run ARMv7 code."""
+    assert ARCHES["armel"].qemu_cpu == "arm926"
+    assert not any(row.qemu_cpu for name, row in ARCHES.items() if name != "armel")
 
 
 #: meson's reference table of ``cpu_family`` values (the ones for Linux CPUs).
@@ -158,7 +168,8 @@ def test_the_sysroot_answers_from_the_table(
     row = ARCHES[name]
     assert sysroot.RUST_TRIPLES[name] == row.rust_triple
     monkeypatch.setattr(shutil, "which", lambda program: f"/usr/bin/{program}")
-    assert debian.qemu_command(name, tmp_path) == [row.qemu, "-L", str(tmp_path)]
+    cpu = ["-cpu", row.qemu_cpu] if row.qemu_cpu else []
+    assert debian.qemu_command(name, tmp_path) == [row.qemu, *cpu, "-L", str(tmp_path)]
 
 
 def test_machines_of_other_hosts_keep_their_table_row() -> None:
@@ -173,3 +184,23 @@ def test_machines_of_other_hosts_keep_their_table_row() -> None:
     musl = target.describe({"MULTIARCH": "aarch64-linux-musl", "SIZEOF_VOID_P": 8})
     assert rust.triple(musl) == "aarch64-unknown-linux-musl"
     assert musl.elf_machine == elf.EM_AARCH64
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_runner_of_host_programs_takes_the_qemu_cpu(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cross-run, CMake's emulator and meson's exe_wrapper run on the same CPU."""
+    row = ARCHES[name]
+    host = host_of(row)
+    monkeypatch.setattr(shutil, "which", lambda program: f"/usr/bin/{program}")
+    cpu = ["-cpu", row.qemu_cpu] if row.qemu_cpu else []
+    assert crossfiles.emulator(host, "/s") == [f"/usr/bin/{row.qemu}", *cpu, "-L", "/s"]
+    assert crossfiles.qemu_cpu(host) == row.qemu_cpu
+    tools = crossfiles.BuildTools(
+        cc="cc", cxx="c++", ar="ar", strip="strip", ranlib="ranlib", python="/e/bin/python",
+        include_dir="/s/usr/include", sysroot="/s", emulator=[], pkg_config_root="/s",
+        pkg_config_dirs=(),
+    )  # fmt: skip
+    script = crossfiles.emulator_script(host, tools)
+    assert f"qemu_cpu={launchers.sh_quoted(row.qemu_cpu)}\n" in script

@@ -329,3 +329,25 @@ def test_moved_environment_runs_sh_launchers_at_its_new_path(tmp_path: Path, nam
         check=False,
     )
     assert (activate.stdout, activate.stderr) == (f"{final}\n", "")
+
+
+@pytest.mark.parametrize(
+    ("cpu", "user", "seen"), [("arm926", "", "arm926"), ("arm926", "max", "max"), ("", "", "")]
+)
+def test_cross_run_sets_the_baseline_cpu_unless_the_user_did(
+    tmp_path: Path, cpu: str, user: str, seen: str
+) -> None:
+    qemu = tmp_path / "qemu-arm"
+    qemu.write_text('#!/bin/sh\nprintf "%s|%s\\n" "${QEMU_CPU:-}" "$*"\n', encoding="utf-8")
+    qemu.chmod(0o755)
+    run = {"qemu": "qemu-arm", "sysroot": "/s r", "host_python": "/s r/py", "site": "/site"}
+    launchers.write(tmp_path / "env", "3.11", {**run, "qemu_cpu": cpu})
+    environ = {"PATH": f"{tmp_path}:/usr/bin:/bin", **({"QEMU_CPU": user} if user else {})}
+    done = subprocess.run(
+        [tmp_path / "env" / "bin" / "cross-run", "-c", "pass"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == f"{seen}|-L /s r /s r/py -c pass\n"
