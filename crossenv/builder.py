@@ -256,7 +256,7 @@ class CrossEnvBuilder:
 
     def setup_runtime(self, context: Context) -> None:
         """Install the start-up patches, their record and the files cross builds use."""
-        runtime.install(context, self.log)
+        runtime.install(context, self.log, self.verbose)
 
     def setup_scripts(self, context: Context) -> None:
         """Write ``bin/`` with ``activate`` and the launchers."""

@@ -270,7 +270,7 @@ def runtime_config(
     defaults = cross_defaults(tools, env_dir / CMAKE_FILE, config_site_path(env_dir, target))
     defaults += rust.defaults(rust_setup, tools.cc, tools.sysroot, env_dir / PYO3_DIR, host.version)
     path_prepend = [guard["folder"]]
-    if rust_setup.std_sysroot:
+    if rust_setup.tools_dir:
         path_prepend.append(str(env_dir / RUST_BIN))
     return {
         "sys_platform": target.sys_platform,

@@ -32,8 +32,11 @@ GUARD_CODE = (
 Log = Callable[[str], None]
 
 
-def install(context: Context, log: Log) -> None:
-    """Install the start-up patches, their record and the files cross builds use."""
+def install(context: Context, log: Log, verbose: bool = False) -> None:
+    """Install the start-up patches, their record and the files cross builds use.
+
+    With ``verbose``, say which ``rustc`` builds for the Host.
+    """
     site = layout.site_packages(context.cross_dir, context.version)
     package = context.staged(site / RUNTIME_PACKAGE)
     if package.exists():
@@ -67,8 +70,11 @@ def install(context: Context, log: Log) -> None:
             **crossfiles.files(meson, cmake, emulator, context.target, tools),
         }
     )
-    if rust_setup.std_sysroot:
-        rust.write_tool_links(context.staged(env_dir / layout.RUST_BIN))
+    if rust_setup.tools_dir:
+        rust.write_tool_links(context.staged(env_dir / layout.RUST_BIN), rust_setup.tools_dir)
+    if verbose and rust_setup.has_std:
+        where = rust_setup.tools_dir or "the first on PATH"
+        log(f"Rust for {rust_setup.triple}: rustc of {where}")
     _write_guard(context, tools, log)
     for name, record in (
         (runtime_config.VARS_FILE, host_vars),

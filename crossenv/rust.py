@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 from pathlib import Path
 from typing import List, Optional
 
@@ -66,21 +65,53 @@ class RustSetup:
     std_sysroot: Optional[str]
     #: True when a usable standard library for the triple was found.
     has_std: bool
+    #: The folder of the ``rustc`` (and its ``cargo``) that builds for the Host,
+    #: when that is not the first ``rustc`` on ``PATH``; builds get it first.
+    tools_dir: Optional[str] = None
 
 
-def probe(target: HostDescription, sysroot: Optional[Path], runner: Runner = run) -> RustSetup:
-    """Find a Rust standard library for the Host."""
+def rustc_candidates(search_path: Optional[str] = None) -> List[str]:
+    """Every ``rustc`` on ``PATH`` in order (each program once), then Debian's."""
+    found: List[str] = []
+    seen = set()
+    folders = (search_path if search_path is not None else os.environ.get("PATH", "")).split(
+        os.pathsep
+    )
+    for program in [*(os.path.join(folder, "rustc") for folder in folders if folder), DEBIAN_RUSTC]:
+        if os.path.isfile(program) and os.access(program, os.X_OK):
+            real = os.path.realpath(program)
+            if real not in seen:
+                seen.add(real)
+                found.append(program)
+    return found
+
+
+def probe(
+    target: HostDescription,
+    sysroot: Optional[Path],
+    runner: Runner = run,
+    search_path: Optional[str] = None,
+) -> RustSetup:
+    """Find a Rust standard library for the Host.
+
+    Debian's rustc with the Host's std in the sysroot (``crossenv-sysroot
+    --rust``) comes first; then each ``rustc`` on ``PATH`` and Debian's
+    (which has the Host's std when ``libstd-rust-dev:ARCH`` is installed),
+    so rustup's, first on ``PATH`` with only the Build machine's std, does
+    not hide one that can build for the Host.
+    """
     rust_triple = triple(target)
     if sysroot is not None and Path(DEBIAN_RUSTC).exists() and std_dir(sysroot, rust_triple):
-        return RustSetup(rust_triple, str(sysroot / "usr"), True)
-    rustc = shutil.which("rustc")
-    if rustc is not None:
+        return RustSetup(rust_triple, str(sysroot / "usr"), True, os.path.dirname(DEBIAN_RUSTC))
+    candidates = rustc_candidates(search_path)
+    for rustc in candidates:
         try:
             libdir = Path(runner([rustc, "--print", "target-libdir", "--target", rust_triple]))
         except ToolchainError:
-            libdir = Path("/nonexistent")
+            continue
         if _std_in(libdir) is not None:
-            return RustSetup(rust_triple, None, True)
+            first = rustc == candidates[0]
+            return RustSetup(rust_triple, None, True, None if first else os.path.dirname(rustc))
     return RustSetup(rust_triple, None, False)
 
 
@@ -116,11 +147,11 @@ def missing(setup: RustSetup) -> str:
     )
 
 
-def write_tool_links(folder: Path) -> Path:
-    """Links to Debian's cargo and rustc, to go first on ``PATH`` during builds."""
+def write_tool_links(folder: Path, tools_dir: str) -> Path:
+    """Links to the cargo and rustc of ``tools_dir``, to go first on ``PATH`` during builds."""
     folder.mkdir(parents=True, exist_ok=True)
     for tool in ("cargo", "rustc", "rustdoc"):
         link = folder / tool
         if not link.exists():
-            os.symlink(f"/usr/bin/{tool}", link)
+            os.symlink(os.path.join(tools_dir, tool), link)
     return folder

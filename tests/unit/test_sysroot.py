@@ -636,7 +636,8 @@ def test_qemu_command_maps_debian_arch(
     arch: str, binary: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shutil, "which", fake_which({binary}))
-    assert debian.qemu_command(arch, tmp_path) == [binary, "-L", str(tmp_path)]
+    cpu = ["-cpu", "arm926"] if arch == "armel" else []  # Debian armel's ARMv5TE baseline
+    assert debian.qemu_command(arch, tmp_path) == [binary, *cpu, "-L", str(tmp_path)]
 
 
 def test_qemu_command_falls_back_to_static_binary(
