@@ -18,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # nothing but os and sys (both loaded already) at start-up
     import importlib.machinery
     import types
-    from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+    from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
     from .config import Config
 
@@ -142,6 +142,13 @@ class PatchingFinder:
 
 #: Modules each interpreter looks for in its own site-packages only.
 _OWN = frozenset({"sitecustomize", "usercustomize"})
+#: Build-layer distributions whose metadata Cross-python sees (see
+#: :meth:`BuildSideFinder.find_distributions`), by normalized name.
+BUILD_TOOLS = ("setuptools", "wheel")
+
+
+def _normalized(name: str) -> str:
+    return name.replace("_", "-").replace(".", "-").lower()
 
 
 class BuildSideFinder:
@@ -173,6 +180,30 @@ class BuildSideFinder:
         from importlib.machinery import PathFinder
 
         return PathFinder.find_spec(fullname, [self.build_site])
+
+    def find_distributions(self, context: "Any" = None) -> "Iterator[Any]":
+        """The metadata of the Build layer's :data:`BUILD_TOOLS`, for whole-path queries.
+
+        setuptools and wheel find their own commands (``dist_info``,
+        ``bdist_wheel``) through their entry points; a build without
+        isolation that imports them from the Build layer needs that metadata.
+        Queries of given folders (pip's check of what is installed) and
+        isolated builds still see none, and a copy in Cross-python's own
+        site-packages comes first.
+        """
+        if context is None or self.cross_site not in sys.path or context.path is not sys.path:
+            return iter(())
+        from importlib import metadata
+
+        name = context.name
+        wanted = [tool for tool in BUILD_TOOLS if name is None or _normalized(name) == tool]
+        found = [
+            dist
+            for tool in wanted
+            if not any(True for _ in metadata.distributions(name=tool, path=list(sys.path)))
+            for dist in metadata.distributions(name=tool, path=[self.build_site])
+        ]
+        return iter(found)
 
 
 #: Host binaries already reported: one warning each per process.

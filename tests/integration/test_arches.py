@@ -119,7 +119,8 @@ def test_cpp_project(arch_setup: Setup, tmp_path: Path) -> None:
 @pytest.mark.arches
 def test_cython_project(arch_setup: Setup, tmp_path: Path) -> None:
     setup = arch_setup
-    setup.run([setup.bin / "build-pip", "install", "Cython"])
+    # The README's build without isolation, in an environment that had none before.
+    setup.run([setup.bin / "build-pip", "install", "-U", "setuptools", "Cython"])
     setup.run([setup.bin / "cross-expose", "Cython"])
     project = tmp_path / "cy project"
     shutil.copytree(REPO / "tests" / "data" / "projects" / "cython_ext", project)

@@ -162,6 +162,46 @@ def test_build_side_finder(tmp_path: Path, finders: None) -> None:
         sys.path.remove(anchor)
 
 
+def dist_info(site: Path, name: str, version: str, entry_points: str = "") -> None:
+    folder = site / f"{name}-{version}.dist-info"
+    folder.mkdir(parents=True)
+    (folder / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    (folder / "entry_points.txt").write_text(entry_points)
+
+
+def test_build_tools_metadata_is_seen_by_whole_path_queries_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """setuptools finds its commands by entry point; pip must still not count it installed."""
+    from importlib import metadata
+
+    # A name of its own: the test's interpreter has a setuptools on sys.path already.
+    monkeypatch.setattr(hooks, "BUILD_TOOLS", ("demo-builder",))
+    build_site, cross_site = tmp_path / "build-site", tmp_path / "cross-site"
+    commands = "[demo.commands]\ndist_info = demo_builder.dist_info:dist_info\n"
+    dist_info(build_site, "demo_builder", "80.0", commands)
+    dist_info(build_site, "Cython", "3.1")
+    cross_site.mkdir()
+    finder = BuildSideFinder(str(build_site), str(cross_site), [])
+    sys.meta_path.append(finder)
+    sys.path.append(str(cross_site))
+    try:
+        group = metadata.entry_points(group="demo.commands")  # type: ignore[call-arg]
+        assert [entry.value for entry in group] == ["demo_builder.dist_info:dist_info"]
+        assert metadata.version("demo-builder") == "80.0"
+        with pytest.raises(metadata.PackageNotFoundError):
+            metadata.version("Cython")  # other Build-side packages stay hidden
+        # pip asks folder by folder: nothing of the Build layer is installed there.
+        assert list(metadata.distributions(path=[str(cross_site)])) == []
+        dist_info(cross_site, "demo_builder", "81.0")  # Cross-python's own copy wins
+        assert [dist.version for dist in metadata.distributions(name="demo-builder")] == ["81.0"]
+    finally:
+        sys.path.remove(str(cross_site))
+        sys.meta_path.remove(finder)
+    # In an isolated build (Cross-python's site-packages off sys.path): nothing.
+    assert list(finder.find_distributions(metadata.DistributionFinder.Context())) == []
+
+
 def test_pip_install_requirements_runs_build_side() -> None:
     class FakeBuildEnvironment:
         def install_requirements(self) -> str:
