@@ -74,6 +74,9 @@ class Arch:
     #: qemu's default CPU would run instructions the Host's boards lack; "" for
     #: qemu's default.
     qemu_cpu: str = ""
+    #: numpy's name for the format of C's ``long double`` (the meson cross
+    #: file's ``longdouble_format``, which numpy otherwise runs a program for).
+    longdouble_format: str = ""
 
     @property
     def gnu_type(self) -> str:
@@ -103,51 +106,62 @@ ARCHES: Dict[str, Arch] = {
             "amd64", "x86_64-linux-gnu", "x86_64", "x86_64", 64, False, EM_X86_64,
             "x86_64", "qemu-x86_64", "x86_64-unknown-linux-gnu",
             cpu_aliases=("amd64",),
+            longdouble_format="INTEL_EXTENDED_16_BYTES_LE",
         ),
         Arch(
             "arm64", "aarch64-linux-gnu", "aarch64", "aarch64", 64, False, EM_AARCH64,
             "aarch64", "qemu-aarch64", "aarch64-unknown-linux-gnu",
             other_machines=("arm64",), cpu_aliases=("arm64",),
+            longdouble_format="IEEE_QUAD_LE",
         ),
         Arch(
             "armhf", "arm-linux-gnueabihf", "arm", "armv7l", 32, False, EM_ARM,
             "arm", "qemu-arm", "armv7-unknown-linux-gnueabihf",
             other_machines=("armv8l",),
+            longdouble_format="IEEE_DOUBLE_LE",
         ),
         Arch(
             "armel", "arm-linux-gnueabi", "arm", "armv5tel", 32, False, EM_ARM,
             "arm", "qemu-arm", "armv5te-unknown-linux-gnueabi",
             other_machines=("armv6l", "armv7l", "armv8l"), qemu_cpu="arm926",
+            longdouble_format="IEEE_DOUBLE_LE",
         ),
         Arch(
             "i386", "i386-linux-gnu", "i686", "i686", 32, False, EM_386,
             "x86", "qemu-i386", "i686-unknown-linux-gnu",
             other_machines=("i386", "i486", "i586"), cpu_aliases=("i386", "i486", "i586"),
+            longdouble_format="INTEL_EXTENDED_12_BYTES_LE",
         ),
         Arch(
             "ppc64el", "powerpc64le-linux-gnu", "powerpc64le", "ppc64le", 64, False, EM_PPC64,
             "ppc64", "qemu-ppc64le", "powerpc64le-unknown-linux-gnu",
             cpu_aliases=("ppc64le",),
+            longdouble_format="IBM_DOUBLE_DOUBLE_LE",
         ),
         Arch(
             "s390x", "s390x-linux-gnu", "s390x", "s390x", 64, True, EM_S390,
             "s390x", "qemu-s390x", "s390x-unknown-linux-gnu",
+            longdouble_format="IEEE_QUAD_BE",
         ),
         Arch(
             "riscv64", "riscv64-linux-gnu", "riscv64", "riscv64", 64, False, EM_RISCV,
             "riscv64", "qemu-riscv64", "riscv64gc-unknown-linux-gnu",
+            longdouble_format="IEEE_QUAD_LE",
         ),
         Arch(
             "mips64el", "mips64el-linux-gnuabi64", "mips64el", "mips64", 64, False, EM_MIPS,
             "mips64", "qemu-mips64el", "mips64el-unknown-linux-gnuabi64",
+            longdouble_format="IEEE_QUAD_LE",
         ),
         Arch(
             "mipsel", "mipsel-linux-gnu", "mipsel", "mips", 32, False, EM_MIPS,
             "mips", "qemu-mipsel", "mipsel-unknown-linux-gnu",
+            longdouble_format="IEEE_DOUBLE_LE",
         ),
         Arch(
             "loong64", "loongarch64-linux-gnu", "loongarch64", "loongarch64", 64, False,
             EM_LOONGARCH, "loongarch64", "qemu-loongarch64", "loongarch64-unknown-linux-gnu",
+            longdouble_format="IEEE_QUAD_LE",
         ),
     )
 }  # fmt: skip

@@ -37,6 +37,8 @@ class BuildTools:
     #: The sysroot as pkg-config sees it (a path to it without white space).
     pkg_config_root: Optional[str] = None
     pkg_config_dirs: Sequence[str] = ()
+    #: The Host's Fortran compiler, when one is installed (scipy needs it).
+    fortran: Optional[str] = None
 
 
 def sibling_tool(cc: str, name: str) -> str:
@@ -70,6 +72,7 @@ def meson_cross_file(target: HostDescription, tools: BuildTools) -> str:
     binaries = {
         "c": [tools.cc, *sysroot],
         "cpp": [tools.cxx, *sysroot],
+        **({"fortran": [tools.fortran, *sysroot]} if tools.fortran else {}),
         "ar": [tools.ar],
         "strip": [tools.strip],
         "pkg-config": ["pkg-config"],
@@ -86,8 +89,10 @@ def meson_cross_file(target: HostDescription, tools: BuildTools) -> str:
         lines.append(f"sys_root = {meson_str(tools.pkg_config_root or tools.sysroot)}")
     if tools.pkg_config_dirs:
         lines.append(f"pkg_config_libdir = {_meson_list(tools.pkg_config_dirs)}")
-    system = target.sys_platform if target.sys_platform in ("android", "ios") else "linux"
     arch = target.arch
+    if arch is not None and arch.longdouble_format:  # numpy reads it instead of running code
+        lines.append(f"longdouble_format = {meson_str(arch.longdouble_format)}")
+    system = target.sys_platform if target.sys_platform in ("android", "ios") else "linux"
     cpu_family = arch.meson_cpu_family if arch is not None else target.machine
     lines += [
         "",
@@ -119,6 +124,7 @@ def cmake_toolchain(
         ("CMAKE_SYSTEM_PROCESSOR", target.machine),
         ("CMAKE_C_COMPILER", tools.cc),
         ("CMAKE_CXX_COMPILER", tools.cxx),
+        *([("CMAKE_Fortran_COMPILER", tools.fortran)] if tools.fortran else []),
         ("CMAKE_AR", tools.ar),
         ("CMAKE_STRIP", tools.strip),
     ]

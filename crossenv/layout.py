@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
@@ -110,7 +112,18 @@ def build_tools(
         emulator=crossfiles.emulator(target, sysroot),
         pkg_config_root=pkg_root,
         pkg_config_dirs=crossfiles.pkg_config_dirs(pkg_root, target.multiarch) if pkg_root else (),
+        fortran=_fortran(toolchain.cc),
     )
+
+
+def _fortran(cc: str) -> Optional[str]:
+    """The Host's ``<triple>-gfortran`` beside its C compiler, if installed.
+
+    A compiler without a triple in its name has no such sibling: a plain
+    ``gfortran`` would be the Build machine's.
+    """
+    sibling = crossfiles.sibling_tool(cc, "gfortran")
+    return shutil.which(sibling) if os.path.basename(sibling) != "gfortran" else None
 
 
 #: Where the compiler guard's launchers (named like the cross compilers) live.

@@ -119,8 +119,11 @@ def test_cpp_project(arch_setup: Setup, tmp_path: Path) -> None:
 @pytest.mark.arches
 def test_cython_project(arch_setup: Setup, tmp_path: Path) -> None:
     setup = arch_setup
-    # The README's build without isolation, in an environment that had none before.
+    # The README's build without isolation, with the Build layer's setuptools
+    # (its commands are entry points, whose metadata Cross-python must see).
     setup.run([setup.bin / "build-pip", "install", "-U", "setuptools", "Cython"])
+    where = setup.run([setup.bin / "python", "-c", "import setuptools; print(setuptools.__file__)"])
+    assert str(setup.env_dir / "build") in where.stdout, where.stdout
     setup.run([setup.bin / "cross-expose", "Cython"])
     project = tmp_path / "cy project"
     shutil.copytree(REPO / "tests" / "data" / "projects" / "cython_ext", project)

@@ -98,7 +98,7 @@ def test_setup_py_bdist_wheel(setup: Setup, tmp_path: Path) -> None:
 
 def test_build_pip_cython_and_cross_expose(setup: Setup, tmp_path: Path) -> None:
     """Cython installed for Build runs natively while the build targets the Host."""
-    setup.run([setup.bin / "build-pip", "install", "Cython"])
+    setup.run([setup.bin / "build-pip", "install", "-U", "setuptools", "Cython"])
     probe = (
         "import importlib.metadata as m\n"
         "try:\n print(m.version('Cython'))\n"

@@ -204,3 +204,32 @@ def test_every_runner_of_host_programs_takes_the_qemu_cpu(
     )  # fmt: skip
     script = crossfiles.emulator_script(host, tools)
     assert f"qemu_cpu={launchers.sh_quoted(row.qemu_cpu)}\n" in script
+
+
+#: numpy's long double formats, by (``__LDBL_MANT_DIG__``, ``__SIZEOF_LONG_DOUBLE__``).
+_LONG_DOUBLES = {
+    (53, 8): "IEEE_DOUBLE",
+    (64, 12): "INTEL_EXTENDED_12_BYTES",
+    (64, 16): "INTEL_EXTENDED_16_BYTES",
+    (106, 16): "IBM_DOUBLE_DOUBLE",
+    (113, 16): "IEEE_QUAD",
+}
+#: The architectures whose cross compilers the tests install (tests/prepare.sh).
+COMPILED = ["amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x", "mips64el", "riscv64"]
+
+
+@pytest.mark.parametrize("name", COMPILED)
+def test_long_double_format_is_the_compilers(name: str) -> None:
+    """The cross compiler's predefined macros name the format numpy asks for."""
+    row = ARCHES[name]
+    compiler = f"{row.gnu_type}-gcc"
+    if shutil.which(compiler) is None:
+        missing(f"{compiler} (apt-get install gcc-{row.gnu_type})")
+    done = subprocess.run(
+        [compiler, "-dM", "-E", "-"], input="", capture_output=True, text=True, check=True
+    )
+    words = [line.split(None, 2) for line in done.stdout.splitlines()]
+    macros = {parts[1]: parts[2] for parts in words if len(parts) == 3}
+    kind = (int(macros["__LDBL_MANT_DIG__"]), int(macros["__SIZEOF_LONG_DOUBLE__"]))
+    order = "BE" if macros["__BYTE_ORDER__"] == "__ORDER_BIG_ENDIAN__" else "LE"
+    assert row.longdouble_format == f"{_LONG_DOUBLES[kind]}_{order}"

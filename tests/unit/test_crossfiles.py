@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crossenv import crossfiles, target
+from crossenv import crossfiles, layout, target
 from crossenv._runtime.patch_mesonpy import with_cross_file
 
 from .conftest import fixture_vars
@@ -188,3 +188,43 @@ def test_mesonpy_gets_the_cross_file_unless_given() -> None:
     assert with_cross_file(given, "/x.ini")["setup"] == ["--cross-file", "mine.ini"]
     mixed = with_cross_file({"setup": ["-Dx=1"]}, "/x.ini")
     assert mixed["setup"] == ["-Dx=1", "--cross-file=/x.ini"]
+
+
+def test_numpy_reads_the_long_double_format_from_the_cross_file() -> None:
+    for fixture, expected in (
+        ("debian-bookworm-arm64-3.11.py", "IEEE_QUAD_LE"),
+        ("debian-bookworm-armhf-3.11.py", "IEEE_DOUBLE_LE"),
+        ("debian-bookworm-s390x-3.11.py", "IEEE_QUAD_BE"),
+    ):
+        host = target.describe(fixture_vars(fixture))
+        text = crossfiles.meson_cross_file(host, tools())
+        assert f"\nlongdouble_format = '{expected}'\n" in text, fixture
+
+
+def test_a_fortran_compiler_reaches_meson_and_cmake() -> None:
+    host = target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"))
+    without = tools()
+    assert "fortran" not in crossfiles.meson_cross_file(host, without)
+    assert "Fortran" not in crossfiles.cmake_toolchain(host, without)
+    fortran = dataclasses.replace(without, fortran="/usr/bin/x-linux-gnu-gfortran")
+    assert "fortran = ['/usr/bin/x-linux-gnu-gfortran', '--sysroot=/sys root']" in (
+        crossfiles.meson_cross_file(host, fortran)
+    )
+    assert "set(CMAKE_Fortran_COMPILER [==[/usr/bin/x-linux-gnu-gfortran]==])" in (
+        crossfiles.cmake_toolchain(host, fortran)
+    )
+
+
+def test_only_a_fortran_compiler_named_for_the_host_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("gfortran", "aarch64-linux-gnu-gfortran"):
+        program = tmp_path / name
+        program.write_text("#!/bin/sh\n", encoding="utf-8")
+        program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert layout._fortran(str(tmp_path / "aarch64-linux-gnu-gcc")) == str(
+        tmp_path / "aarch64-linux-gnu-gfortran"
+    )
+    assert layout._fortran("gcc") is None  # the Build machine's gfortran
+    assert layout._fortran("aarch64-linux-gnu-gcc-12") is None
