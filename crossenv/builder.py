@@ -152,6 +152,8 @@ class CrossEnvBuilder:
         host.check_headers(recorded, found.sysroot)
         if self.verbose:
             self.log(f"sysconfigdata: {found.sysconfigdata_file}")
+            if found.build_details is not None:
+                self.log(f"build-details (agrees): {found.build_details}")
             for name in ("CC", "CXX", "LDSHARED", "CFLAGS", "INCLUDEPY", "EXT_SUFFIX"):
                 self.log(f"  {name} = {recorded.get(name, '')}")
             self.log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")

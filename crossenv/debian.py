@@ -42,6 +42,7 @@ SYSROOT_RELEASES: Mapping[str, str] = MappingProxyType(
     {
         "bookworm": "3.11",
         "trixie": "3.13",
+        "forky": "3.14",
     }
 )
 

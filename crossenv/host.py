@@ -12,7 +12,7 @@ import shlex
 from pathlib import Path
 from typing import List, Mapping, Optional, Tuple
 
-from . import sysconfigdata
+from . import builddetails, sysconfigdata
 from .arch import by_multiarch
 from .errors import HostPythonError
 from .sysconfigdata import ConfigValue, ConfigVars, text_var
@@ -34,6 +34,8 @@ class HostPython:
     prefix: Path
     #: The Host's root file system on this machine, if Host-python lives in one.
     sysroot: Optional[Path]
+    #: Its PEP 739 ``build-details`` file, checked against the sysconfigdata.
+    build_details: Optional[Path] = None
 
     @property
     def version(self) -> str:
@@ -203,6 +205,11 @@ def discover(
     else:
         data_file = find_sysconfigdata(executable)
     config = sysconfigdata.read(data_file)
+    details = None
+    if sysconfigdata_file is None:  # a file the user names is the one they trust
+        details = builddetails.find(data_file.parent, config)
+        if details is not None:
+            builddetails.check(details, config, data_file)
     recorded = text_var(config, "prefix", "/usr/local")
     in_build_dir = (executable.parent / "pybuilddir.txt").is_file()
     install_prefix = executable.parent if in_build_dir else executable.parent.parent
@@ -221,4 +228,5 @@ def discover(
         config=config,
         prefix=prefix,
         sysroot=sysroot,
+        build_details=details,
     )
