@@ -12,8 +12,10 @@ import fcntl
 import glob
 import json
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Literal, Optional, Sequence
 
@@ -209,6 +211,61 @@ def fetch_sysroot(release: str, arch: str = "arm64") -> Path:
     rust = arch == "arm64" and release == RUST_RELEASE
     with cache_lock():
         return sysroot.fetch(arch, release, dest, rust=rust)
+
+
+#: The Debian release whose Python (3.14) no pyenv here has: its amd64
+#: interpreter serves as Build-python through its own dynamic loader.
+FORKY = "forky"
+
+
+def forky_build_python() -> str:
+    """Debian forky's python3.14 for amd64, runnable here; made once in the cache.
+
+    Its ``python3.14`` needs forky's glibc, newer than this machine's, so it
+    runs through forky's own dynamic loader and libraries (a two-line
+    wrapper); nothing of the machine's system changes. Its standard library
+    is forky's, seen through symbolic links, except for the sysconfigdata,
+    whose copy names forky's ``/usr/share/python-wheels`` (where its
+    ensurepip finds pip) inside the fetched tree instead of this machine's.
+    """
+    home = CACHE / "python-forky-amd64"
+    python = home / "bin" / "python3.14"
+    with cache_lock():
+        if python.is_file():
+            return str(python)
+        root = CACHE / "sysroot-forky-amd64"
+        sysroot.fetch("amd64", FORKY, root, rust=False)
+        subprocess.run(
+            [sys.executable, "-m", "crossenv.sysroot", "-q", "--add", "python3.14-venv", str(root)],
+            check=True,
+            env=repo_env(),
+        )
+        work = home.with_name(home.name + ".partial")
+        shutil.rmtree(work, ignore_errors=True)
+        stdlib = root / "usr" / "lib" / "python3.14"
+        view = work / "lib" / "python3.14"
+        view.mkdir(parents=True)
+        wheels = f"{root}/usr/share/python-wheels/"
+        for entry in stdlib.iterdir():
+            if entry.name.startswith("_sysconfigdata_"):
+                text = entry.read_text(encoding="utf-8")
+                text = text.replace("'/usr/share/python-wheels/'", repr(wheels))
+                (view / entry.name).write_text(text, encoding="utf-8")
+            else:
+                (view / entry.name).symlink_to(entry)
+        loader = root / "lib64" / "ld-linux-x86-64.so.2"
+        libraries = f"{root}/usr/lib/x86_64-linux-gnu:{root}/lib/x86_64-linux-gnu"
+        wrapper = work / "bin" / "python3.14"
+        wrapper.parent.mkdir()
+        wrapper.write_text(
+            "#!/bin/sh\n"
+            f"exec {shlex.quote(str(loader))} --library-path {shlex.quote(libraries)} "
+            f'--argv0 "$0" {shlex.quote(str(root / "usr" / "bin" / "python3.14"))} "$@"\n',
+            encoding="utf-8",
+        )
+        wrapper.chmod(0o755)
+        work.rename(home)
+    return str(python)
 
 
 def require_toolchain(arch: str) -> None:

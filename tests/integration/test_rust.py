@@ -7,12 +7,24 @@ environment a Rust build must stop with one clear line.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import RUST_RELEASE, Setup, copy_project, elf_machine
+from crossenv.debian import python_version as sysroot_python_version
+
+from .conftest import (
+    RUST_RELEASE,
+    Setup,
+    build_python,
+    copy_project,
+    crossenv_command,
+    elf_machine,
+    fetch_sysroot,
+    repo_env,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -33,3 +45,54 @@ def test_rust_fixture(setup: Setup, project: str, tmp_path: Path) -> None:
     assert elf_machine(so) == 183
     out = setup.on_target("import rustdemo; print(rustdemo.add(1, 2), rustdemo.arch())")
     assert out.split() == ["3", "aarch64"]
+
+
+def sysroot_without_rust_std(sysroot: Path, view: Path) -> Path:
+    """``sysroot`` seen through symbolic links, but without its Rust standard library.
+
+    Returns the view's Host-python. The std stays where it is, for a rustc
+    that is told where it is (as Debian's is, with ``libstd-rust-dev:ARCH``).
+    """
+    skip = {Path("."): "usr", Path("usr"): "lib", Path("usr/lib"): "rustlib"}
+    for relative, kept_out in skip.items():
+        folder = view / relative
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in (sysroot / relative).iterdir():
+            if entry.name != kept_out:
+                (folder / entry.name).symlink_to(entry)
+    return view / "usr" / "bin" / "python3.11"
+
+
+def test_a_rustc_later_on_path_with_the_hosts_std_is_used(tmp_path: Path) -> None:
+    """rustup's rustc first on PATH has no Host std; a later one has: that one builds."""
+    sysroot = fetch_sysroot(RUST_RELEASE).parents[2]
+    python = build_python(sysroot_python_version(RUST_RELEASE))
+    view = tmp_path / "sys root"
+    host_python = sysroot_without_rust_std(sysroot, view)
+    assert not (view / "usr" / "lib" / "rustlib").exists()
+    # A rustc (and its cargo) that finds the Host's std outside the sysroot.
+    tools = tmp_path / "debian rust"
+    tools.mkdir()
+    (tools / "rustc").write_text(
+        f'#!/bin/sh\nexec /usr/bin/rustc --sysroot "{sysroot}/usr" "$@"\n', "utf-8"
+    )
+    (tools / "rustc").chmod(0o755)
+    (tools / "cargo").symlink_to("/usr/bin/cargo")
+    rustup = Path.home() / ".cargo" / "bin"
+    first = f"{rustup}:" if (rustup / "rustc").exists() else ""
+    path = f"{first}{tools}:/usr/local/bin:/usr/bin:/bin"
+    env_dir = tmp_path / "env"
+    done = subprocess.run(
+        [*crossenv_command(python, host_python, env_dir), "-v"],
+        env={**repo_env(), "PATH": path},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Rust for aarch64-unknown-linux-gnu: rustc of {tools}" in done.stderr
+    made = Setup("3.11", RUST_RELEASE, python, view, host_python, env_dir)
+    project = copy_project("rust_maturin", tmp_path)
+    made.run([env_dir / "bin" / "pip", "install", project], env={**os.environ, "PATH": path})
+    (so,) = made.cross_site.rglob("rustdemo.cpython-*.so")
+    assert elf_machine(so) == 183
+    assert made.on_target("import rustdemo; print(rustdemo.add(1, 2))").strip() == "3"
