@@ -34,7 +34,8 @@ class BuildTools:
     include_dir: str
     sysroot: Optional[str] = None
     emulator: Sequence[str] = ()
-    #: The sysroot as pkg-config sees it (a path to it without white space).
+    #: The sysroot as tools that split at white space see it (pkg-config,
+    #: cargo's flags): a path to it without white space, when there is one.
     pkg_config_root: Optional[str] = None
     pkg_config_dirs: Sequence[str] = ()
     #: The Host's Fortran compiler, when one is installed (scipy needs it).

@@ -281,7 +281,9 @@ def runtime_config(
     prefix = str(host.prefix)
     guard = guard_settings(env_dir, host, target, settings, tools.include_dir)
     defaults = cross_defaults(tools, env_dir / CMAKE_FILE, config_site_path(env_dir, target))
-    defaults += rust.defaults(rust_setup, tools.cc, tools.sysroot, env_dir / PYO3_DIR, host.version)
+    # cargo splits its flags at white space: the sysroot by a path without any.
+    sysroot = tools.pkg_config_root or tools.sysroot
+    defaults += rust.defaults(rust_setup, tools.cc, sysroot, env_dir / PYO3_DIR, host.version)
     path_prepend = [guard["folder"]]
     if rust_setup.tools_dir:
         path_prepend.append(str(env_dir / RUST_BIN))

@@ -118,11 +118,17 @@ def probe(
 def defaults(
     setup: RustSetup, cc: str, sysroot: Optional[str], pyo3_dir: Path, version: str
 ) -> List[List[str]]:
-    """Environment variables for cargo, maturin and PyO3 cross builds."""
+    """Environment variables for cargo, maturin and PyO3 cross builds.
+
+    ``sysroot`` is the Host's sysroot spelled without white space where it
+    can be (cargo splits its flags there); the std of the sysroot's
+    (:attr:`RustSetup.std_sysroot`) is named through it too.
+    """
     name = env_name(setup.triple)
     flags = [f"-C link-arg=--sysroot={sysroot}"] if sysroot else []
     if setup.std_sysroot:
-        flags.insert(0, f"--sysroot={setup.std_sysroot}")
+        std = f"{sysroot.rstrip('/')}/usr" if sysroot else setup.std_sysroot
+        flags.insert(0, f"--sysroot={std}")
     result = [
         ["CARGO_BUILD_TARGET", setup.triple],
         [f"CARGO_TARGET_{name}_LINKER", cc],

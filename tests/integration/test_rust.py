@@ -47,6 +47,9 @@ def test_rust_fixture(setup: Setup, project: str, tmp_path: Path) -> None:
     assert out.split() == ["3", "aarch64"]
 
 
+TRIPLE = "aarch64-unknown-linux-gnu"
+
+
 def sysroot_without_rust_std(sysroot: Path, view: Path) -> Path:
     """``sysroot`` seen through symbolic links, but without its Rust standard library.
 
@@ -70,11 +73,19 @@ def test_a_rustc_later_on_path_with_the_hosts_std_is_used(tmp_path: Path) -> Non
     view = tmp_path / "sys root"
     host_python = sysroot_without_rust_std(sysroot, view)
     assert not (view / "usr" / "lib" / "rustlib").exists()
-    # A rustc (and its cargo) that finds the Host's std outside the sysroot.
+    # Debian's rustc as it is with libstd-rust-dev:arm64 installed: a sysroot
+    # with the Build machine's std and the Host's, and its cargo.
+    rust_root = tmp_path / "rust root" / "lib" / "rustlib"
+    rust_root.mkdir(parents=True)
+    for entry in [
+        *Path("/usr/lib/rustlib").iterdir(),
+        sysroot / "usr" / "lib" / "rustlib" / TRIPLE,
+    ]:
+        (rust_root / entry.name).symlink_to(entry)
     tools = tmp_path / "debian rust"
     tools.mkdir()
     (tools / "rustc").write_text(
-        f'#!/bin/sh\nexec /usr/bin/rustc --sysroot "{sysroot}/usr" "$@"\n', "utf-8"
+        f'#!/bin/sh\nexec /usr/bin/rustc --sysroot "{rust_root.parents[1]}" "$@"\n', "utf-8"
     )
     (tools / "rustc").chmod(0o755)
     (tools / "cargo").symlink_to("/usr/bin/cargo")
@@ -89,7 +100,7 @@ def test_a_rustc_later_on_path_with_the_hosts_std_is_used(tmp_path: Path) -> Non
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert f"Rust for aarch64-unknown-linux-gnu: rustc of {tools}" in done.stderr
+    assert f"Rust for {TRIPLE}: rustc of {tools}" in done.stderr
     made = Setup("3.11", RUST_RELEASE, python, view, host_python, env_dir)
     project = copy_project("rust_maturin", tmp_path)
     made.run([env_dir / "bin" / "pip", "install", project], env={**os.environ, "PATH": path})

@@ -94,3 +94,16 @@ def test_links_point_at_the_chosen_tools(tmp_path: Path, tools_dir: str) -> None
     folder = rust.write_tool_links(tmp_path / "rust-bin", tools_dir)
     targets = {link.name: str(link.readlink()) for link in folder.iterdir()}
     assert targets == {tool: f"{tools_dir}/{tool}" for tool in ("cargo", "rustc", "rustdoc")}
+
+
+def test_cargo_flags_name_the_sysroot_without_white_space() -> None:
+    """cargo splits CARGO_TARGET_*_RUSTFLAGS at white space: the flags take the link."""
+    setup = rust.RustSetup("aarch64-unknown-linux-gnu", "/sys root/usr", True, "/usr/bin")
+    values = dict(rust.defaults(setup, "/e n v/cc", "/cache/sysroots/0a1b", Path("/p"), "3.11"))
+    flags = values["CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS"].split()
+    assert flags == [
+        "--sysroot=/cache/sysroots/0a1b/usr",
+        "-C",
+        "link-arg=--sysroot=/cache/sysroots/0a1b",
+    ]
+    assert values["CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER"] == "/e n v/cc"  # one path
