@@ -14,7 +14,7 @@ from crossenv._runtime import elf
 from crossenv.arch import ARCHES, Arch
 
 from ..gaps import missing
-from .conftest import DATA
+from .conftest import DATA, fixture_vars
 
 ALL = sorted(ARCHES)
 RUST_ARCHITECTURE_MK = Path("/usr/share/rustc/architecture.mk")
@@ -233,3 +233,37 @@ def test_long_double_format_is_the_compilers(name: str) -> None:
     kind = (int(macros["__LDBL_MANT_DIG__"]), int(macros["__SIZEOF_LONG_DOUBLE__"]))
     order = "BE" if macros["__BYTE_ORDER__"] == "__ORDER_BIG_ENDIAN__" else "LE"
     assert row.longdouble_format == f"{_LONG_DOUBLES[kind]}_{order}"
+
+
+#: Captured Debian sysconfigdata fixtures, by the architecture they are of.
+DEBIAN_FIXTURES = {
+    "debian-bookworm-arm64-3.11.py": "arm64",
+    "debian-bookworm-armhf-3.11.py": "armhf",
+    "debian-bookworm-s390x-3.11.py": "s390x",
+    "debian-trixie-arm64-3.13.py": "arm64",
+    "debian-trixie-riscv64-3.13.py": "riscv64",
+    "debian-forky-arm64-3.14.py": "arm64",
+}
+#: ``SIZEOF_LONG_DOUBLE`` of each long double format.
+_LONG_DOUBLE_SIZES = {
+    "IEEE_DOUBLE": 8,
+    "INTEL_EXTENDED_12_BYTES": 12,
+    "INTEL_EXTENDED_16_BYTES": 16,
+    "IBM_DOUBLE_DOUBLE": 16,
+    "IEEE_QUAD": 16,
+}
+
+
+@pytest.mark.parametrize(("fixture", "name"), sorted(DEBIAN_FIXTURES.items()))
+def test_the_table_agrees_with_captured_host_pythons(fixture: str, name: str) -> None:
+    config = fixture_vars(fixture)
+    row = ARCHES[name]
+    assert config["MULTIARCH"] == row.multiarch
+    assert int(config["SIZEOF_VOID_P"]) * 8 == row.bits
+    assert bool(int(config.get("DOUBLE_IS_BIG_ENDIAN_IEEE754", 0))) == row.big_endian
+    assert str(config["EXT_SUFFIX"]).endswith(f"-{row.multiarch}.so")
+    size = _LONG_DOUBLE_SIZES[row.longdouble_format.rsplit("_", 1)[0]]
+    assert int(config["SIZEOF_LONG_DOUBLE"]) == size
+    described = target.describe(config)
+    assert described.arch is row
+    assert described.platform == f"linux-{row.machine}"
