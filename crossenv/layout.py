@@ -69,7 +69,9 @@ def host_vars(host: HostPython, toolchain: Toolchain, settings: Settings) -> Con
     if host.sysroot is not None:
         config = sysconfigdata.with_compiler_flags(config, [f"--sysroot={host.sysroot}"])
     for name, value in settings.config_vars:
-        config[name] = int(value) if value.isdigit() else value
+        # Strings, as crossenv 1.x keeps them, unless the Host's own value is a number.
+        number = isinstance(host.config.get(name), int) and value.lstrip("-").isdigit()
+        config[name] = int(value) if number else value
     return config
 
 
@@ -228,6 +230,9 @@ def cross_defaults(
     ``./configure`` and Makefiles where a path with a space would not.
     """
     result = [
+        # Set in every Cross-python, as crossenv 1.x does: builds (scikit-learn's)
+        # read it to know they cross-compile.
+        ["PYTHON_CROSSENV", "1"],
         ["CMAKE_TOOLCHAIN_FILE", str(cmake_file)],
         ["CONFIG_SITE", str(config_site_file)],
         ["CC", Path(tools.cc).name],

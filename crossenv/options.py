@@ -18,7 +18,8 @@ class EnvAssignment:
     """One ``--env`` option, applied when Cross-python starts.
 
     ``=`` sets the variable; ``?=`` sets it only when unset; ``+=`` appends
-    after a space (flags); ``:=`` appends after ``os.pathsep`` (search paths).
+    the value as it is, with no separator (``CFLAGS+= -O3``); ``:=`` appends
+    after ``os.pathsep`` (search paths).
     """
 
     name: str

@@ -137,8 +137,9 @@ def load_vars(cfg: "Config") -> "Dict[str, Union[str, int]]":
 def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
     """Apply crossenv's defaults, and the ``--env`` assignments once per process tree.
 
-    ``=`` sets; ``?=`` sets when unset; ``+=`` appends after a space;
-    ``:=`` appends after ``os.pathsep``.  The defaults are applied in every
+    ``=`` sets; ``?=`` sets when unset; ``+=`` appends as it is (no
+    separator: ``CFLAGS+= -O3``, as crossenv 1.x); ``:=`` appends after
+    ``os.pathsep`` (none when the variable was unset).  The defaults are applied in every
     Cross-python; the assignments only in the first, so children do not
     append twice (a Build-side process in between takes them back, see
     :func:`undo_environ`).
@@ -164,9 +165,10 @@ def apply_environ(cfg: "Config", environ: "MutableMapping[str, str]") -> None:
         current = environ.get(name)
         if operator == "=" or (operator == "?=" and current is None):
             environ[name] = value
-        elif operator in ("+=", ":="):
-            sep = " " if operator == "+=" else os.pathsep
-            environ[name] = f"{current}{sep}{value}" if current else value
+        elif operator == "+=":
+            environ[name] = (current or "") + value
+        elif operator == ":=":
+            environ[name] = f"{current}{os.pathsep}{value}" if current else value
     environ[ENV_APPLIED] = cfg["prefix"]
 
 

@@ -84,3 +84,19 @@ def test_start_up_imports_only_the_start_up_modules(made_env: Path) -> None:
     assert done.stdout.strip() == str(
         ["_crossenv", "_crossenv.config", "_crossenv.hooks", "_crossenv.identity"]
     )
+
+
+def test_python_crossenv_is_set_in_cross_python_and_its_children(made_env: Path) -> None:
+    probe = (
+        "import os, subprocess; print(os.environ.get('PYTHON_CROSSENV')); "
+        "subprocess.run(['sh', '-c', 'echo \"$PYTHON_CROSSENV\"'], check=True)"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
+    cross = subprocess.run(
+        [made_env / "bin" / "python", "-c", probe], env=env, capture_output=True, text=True
+    )
+    assert cross.stdout.split() == ["1", "1"], cross.stderr
+    build = subprocess.run(
+        [made_env / "bin" / "build-python", "-c", probe], env=env, capture_output=True, text=True
+    )
+    assert build.stdout.split() == ["None"], build.stderr

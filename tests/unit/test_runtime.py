@@ -34,21 +34,22 @@ def test_environ_operators_apply_once(tmp_path: Path) -> None:
         environ=[
             ["A", "=", "1"],
             ["B", "?=", "2"],
-            ["C", "+=", "-g"],
+            ["C", "+=", " -g"],
+            ["N", "+=", "x"],
             ["P", ":=", "/x"],
             ["D", "?=", "new"],
         ],
     )
-    environ = {"C": "-O2", "P": "/a", "D": "old"}
+    environ = {"C": "-O2", "P": "/a", "D": "old", "N": "1"}
     config.apply_environ(cfg, environ)
     config.apply_environ(cfg, environ)  # a child process must not append again
     assert environ["A"] == "1" and environ["B"] == "2" and environ["D"] == "old"
-    assert environ["C"] == "-O2 -g"
+    assert environ["C"] == "-O2 -g" and environ["N"] == "1x"  # no separator, as 1.x
     assert environ["P"] == f"/a{os.pathsep}/x"
 
 
 def test_build_side_process_sees_the_build_environment(tmp_path: Path) -> None:
-    user = [["C", "+=", "-mcpu=cortex-a72"], ["U", "=", "1"], ["T", "=", "mine"]]
+    user = [["C", "+=", " -mcpu=cortex-a72"], ["U", "=", "1"], ["T", "=", "mine"]]
     cfg = make_config(tmp_path, environ=user)
     cfg["defaults"] = [["CMAKE_TOOLCHAIN_FILE", "/t.cmake"], ["T", "/default"]]
     cfg["path_prepend"] = ["/rust-bin"]
@@ -213,3 +214,21 @@ def test_pip_install_requirements_runs_build_side() -> None:
     assert os.environ.get("CROSSENV_BUILD_SIDE") is None
     assert FakeBuildEnvironment().install_requirements() == "1"
     assert os.environ.get("CROSSENV_BUILD_SIDE") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [("SIZEOF_LONG", "4", 4), ("SOABI", "123", "123"), ("NEW_NAME", "7", "7")],
+)
+def test_config_vars_stay_strings_unless_the_hosts_value_is_a_number(
+    name: str, value: str, expected: object
+) -> None:
+    from crossenv import layout
+    from crossenv.host import HostPython
+    from crossenv.toolchain import Toolchain
+
+    vars_ = fixture_vars("debian-bookworm-arm64-3.11.py")
+    found = HostPython(Path("/s/usr/bin/python3"), Path("/s/x.py"), vars_, Path("/s/usr"), None)
+    chain = Toolchain("aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++", "ar", "aarch64-linux-gnu")
+    settings = layout.Settings(config_vars=((name, value),))
+    assert layout.host_vars(found, chain, settings)[name] == expected
