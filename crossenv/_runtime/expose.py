@@ -53,14 +53,24 @@ def exposed(cross_site: str) -> Dict[str, str]:
     return result
 
 
+#: What ``:all:`` leaves out: the tools of the Build layer itself.
+TOOLS = frozenset({"pip", "setuptools", "wheel", "distribute"})
+
+
 def expose(dist: metadata.Distribution, cross_site: str) -> str:
-    """Write the exposing ``.dist-info`` for ``dist``; return its path."""
+    """Write the exposing ``.dist-info`` for ``dist``; return its path.
+
+    Its metadata is the name and version only, as crossenv 1.x writes it:
+    the dependencies it would name are not there for Cross-python, and a
+    front-end that checks them (``python -m build --no-isolation``) would
+    refuse a build they are not needed for.  Entry points are kept.
+    """
     name = dist.metadata["Name"]
     folder = f"{re.sub(r'[-.]+', '_', name)}-{dist.version}.dist-info"
     target = os.path.join(cross_site, folder)
     os.makedirs(target, exist_ok=True)
     with open(os.path.join(target, "METADATA"), "w", encoding="utf-8") as stream:
-        stream.write(dist.read_text("METADATA") or f"Metadata-Version: 2.1\nName: {name}\n")
+        stream.write(f"Metadata-Version: 2.1\nName: {name}\nVersion: {dist.version}\n")
     entry_points = dist.read_text("entry_points.txt")
     if entry_points:  # e.g. setuptools finds its own commands through these
         with open(os.path.join(target, "entry_points.txt"), "w", encoding="utf-8") as stream:
@@ -79,11 +89,36 @@ def main_parser() -> argparse.ArgumentParser:
         description="Make packages installed with build-pip count as installed "
         "for Cross-python. With no NAME, list the Build-side packages.",
     )
-    parser.add_argument("names", nargs="*", metavar="NAME", help="package to expose")
     parser.add_argument(
-        "-r", "--remove", action="store_true", help="stop exposing the named packages"
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="package to expose; :all: for every Build-side package but pip, setuptools and wheel",
+    )
+    parser.add_argument(
+        "-u",
+        "--unexpose",
+        "-r",
+        "--remove",
+        dest="remove",
+        action="store_true",
+        help="stop exposing the named packages",
+    )
+    parser.add_argument(
+        "-l", "--list", action="store_true", help="list the exposed packages, one name a line"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="also say where each one is written"
     )
     return parser
+
+
+def _names(requested: List[str], known: List[str]) -> List[str]:
+    """``requested``, with ``:all:`` standing for every known name but the tools."""
+    if ":all:" not in requested:
+        return requested
+    rest = [name for name in requested if name != ":all:"]
+    return rest + [key for key in sorted(known) if key not in TOOLS and key not in rest]
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -94,15 +129,20 @@ def main(argv: Optional[List[str]] = None) -> int:
     cross_site = _cross_site()
     available = build_distributions(cfg["build_site"])
     shown = exposed(cross_site)
+    if args.list:
+        for key in sorted(shown):
+            print(key)
+        return 0
     if not args.names:
         if args.remove:
-            parser.error("--remove needs at least one NAME")
+            parser.error("--unexpose needs at least one NAME")
         for key, dist in sorted(available.items()):
             mark = "  (exposed)" if key in shown else ""
             print(f"{dist.metadata['Name']} {dist.version}{mark}")
         return 0
     status = 0
-    for name in args.names:
+    names = _names(args.names, list(shown if args.remove else available))
+    for name in names:
         key = normalize(name)
         if args.remove:
             if key not in shown:
@@ -121,8 +161,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         else:
             if key in shown:
                 shutil.rmtree(shown[key])
-            expose(available[key], cross_site)
+            where = expose(available[key], cross_site)
             print(f"exposed: {available[key].metadata['Name']} {available[key].version}")
+            if args.verbose:
+                print(f"  {where}")
     return status
 
 

@@ -72,6 +72,25 @@ def test_python_m_build(setup: Setup, tmp_path: Path) -> None:
     assert out.strip() == "aarch64"
 
 
+def test_cross_expose_lets_build_no_isolation_see_only_what_it_needs(
+    setup: Setup, tmp_path: Path
+) -> None:
+    """An exposed cffi counts as installed without its own dependencies (crossenv 1.x)."""
+    setup.run([setup.bin / "build-pip", "install", "-U", "setuptools", "build", "cffi"])
+    setup.run([setup.bin / "cross-expose", "-v", "cffi"])
+    assert setup.run([setup.bin / "cross-expose", "-l"]).stdout.split() == ["cffi"]
+    project = copy_project("cffi_ext", tmp_path)
+    command = [setup.bin / "python", "-m", "build", "--no-isolation", "--wheel", "-o", "dist", "."]
+    setup.run(command, cwd=project)  # pycparser, cffi's dependency, is not exposed
+    (wheel,) = (project / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    (module,) = (tmp_path / "unpacked").glob("_cffi_demo*.so")
+    assert elf_machine(module) == AARCH64
+    setup.run([setup.bin / "cross-expose", "-u", ":all:"])
+    assert setup.run([setup.bin / "cross-expose", "-l"]).stdout == ""
+
+
 def test_uv(setup: Setup, tmp_path: Path) -> None:
     """uv's own isolated builds use a plain Build-python (documented); without isolation
     it builds in Cross-python."""

@@ -119,5 +119,5 @@ def test_build_pip_cython_and_cross_expose(setup: Setup, tmp_path: Path) -> None
     assert elf_machine(so) == AARCH64
     assert setup.on_target("from cyext.fast import triangle; print(triangle(10))").strip() == "45"
 
-    setup.run([setup.bin / "cross-expose", "--remove", "Cython"])
+    setup.run([setup.bin / "cross-expose", "--remove", "Cython"])  # 1.x's -u, our old name
     assert setup.run([setup.bin / "python", "-c", probe]).stdout.strip() == "hidden"
