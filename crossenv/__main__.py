@@ -136,7 +136,9 @@ def main_parser() -> argparse.ArgumentParser:
         "--clear-build", action="store_true", help="recreate only the Build-python layer"
     )
     layers.add_argument(
-        "--without-pip", action="store_true", help="do not install pip into the Build layer"
+        "--without-pip",
+        action="store_true",
+        help="install no pip at all (implies --without-cross-pip)",
     )
     layers.add_argument(
         "--without-cross-pip", action="store_true", help="do not give Cross-python a pip"
@@ -197,7 +199,8 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         strict=args.strict,
         system_site_packages=args.system_site_packages,
         with_build_pip=not args.without_pip,
-        with_cross_pip=not args.without_cross_pip,
+        # As in crossenv 1.x: no pip anywhere.
+        with_cross_pip=not (args.without_cross_pip or args.without_pip),
         clear=clear_layers(args.clear or args.clear_both, args.clear_cross, args.clear_build),
         verbose=args.verbose,
         log=log,

@@ -270,7 +270,34 @@ class CrossEnvBuilder:
             "host_python": str(host.executable),
             "site": str(layout.site_packages(context.cross_dir, context.version)),
         }
-        context.write(launchers.files(context.env_dir, context.version, cross_run))
+        context.write(
+            launchers.files(context.env_dir, context.version, cross_run, self._layers(context))
+        )
+
+    def _layers(self, context: Context) -> launchers.Layers:
+        """What the layers hold: their pips and the programs in their ``bin``."""
+
+        def programs(layer: Path) -> Tuple[str, ...]:
+            folder = context.staged(layer / "bin")
+            return tuple(
+                sorted(
+                    path.name
+                    for path in folder.iterdir()
+                    if path.is_file() and os.access(path, os.X_OK)
+                )
+            )
+
+        def has_pip(layer: Path) -> bool:
+            return (context.staged(layout.site_packages(layer, context.version)) / "pip").is_dir()
+
+        build_pip = has_pip(context.build_dir)
+        shared = build_pip and not context.settings.without_cross_pip
+        return launchers.Layers(
+            cross_pip=has_pip(context.cross_dir) or shared,
+            build_pip=build_pip,
+            cross_bin=programs(context.cross_dir),
+            build_bin=programs(context.build_dir),
+        )
 
     def post_setup(self, context: Context) -> None:
         """Record how the environment was made; this marks it as ours."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .folders import Files, write_files
 
@@ -13,18 +14,41 @@ def _template(name: str) -> str:
     return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
 
 
-def commands(env_dir: Path, version: str) -> Dict[str, List[str]]:
-    """Map each launcher name to the command it runs (pure)."""
-    cross = str(env_dir / "cross" / "bin" / "python")
-    build = str(env_dir / "build" / "bin" / "python")
-    major = version.split(".")[0]
+@dataclasses.dataclass(frozen=True)
+class Layers:
+    """What the two layers hold, for the launchers that reach into them."""
+
+    #: Whether Cross-python and the Build layer can run pip.
+    cross_pip: bool = True
+    build_pip: bool = True
+    #: The executables of ``cross/bin`` and ``build/bin``: each ``X`` gets a
+    #: ``cross-X`` or ``build-X``, as crossenv 1.x makes them.
+    cross_bin: Tuple[str, ...] = ()
+    build_bin: Tuple[str, ...] = ()
+
+
+def commands(env_dir: Path, version: str, layers: Layers = Layers()) -> Dict[str, List[str]]:
+    """Map each launcher name to the command it runs (pure).
+
+    No launcher is made for a pip that is not there.
+    """
+    cross_bin, build_bin = env_dir / "cross" / "bin", env_dir / "build" / "bin"
+    cross, build = str(cross_bin / "python"), str(build_bin / "python")
     result: Dict[str, List[str]] = {}
-    for name in ("python", f"python{major}", f"python{version}", "cross-python"):
-        result[name] = [cross]
-    for name in ("pip", f"pip{major}", f"pip{version}", "cross-pip"):
-        result[name] = [cross, "-m", "pip"]
+    result.update({f"build-{name}": [str(build_bin / name)] for name in layers.build_bin})
+    result.update({f"cross-{name}": [str(cross_bin / name)] for name in layers.cross_bin})
+    major = version.split(".")[0]
+    for name in ("python", f"python{major}", f"python{version}"):
+        result[name] = result[f"cross-{name}"] = [cross]
+    if layers.cross_pip:
+        for name in ("pip", f"pip{major}", f"pip{version}"):
+            result[name] = result[f"cross-{name}"] = [cross, "-m", "pip"]
     result["build-python"] = [build]
-    result["build-pip"] = [build, "-m", "pip"]
+    if layers.build_pip:
+        result["build-pip"] = [build, "-m", "pip"]
+    else:
+        for name in ("pip", f"pip{major}", f"pip{version}"):
+            result.pop(f"build-{name}", None)
     result["cross-expose"] = [cross, "-m", "_crossenv.expose"]
     return result
 
@@ -146,7 +170,12 @@ def render_cross_run(
     return text
 
 
-def files(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = None) -> Files:
+def files(
+    env_dir: Path,
+    version: str,
+    cross_run: Optional[Dict[str, str]] = None,
+    layers: Layers = Layers(),
+) -> Files:
     """``env_dir/bin`` with every launcher and the ``activate`` scripts (pure).
 
     ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
@@ -155,7 +184,7 @@ def files(env_dir: Path, version: str, cross_run: Optional[Dict[str, str]] = Non
     bindir = env_dir / "bin"
     result: Files = {
         bindir / name: (render_launcher(name, command), True)
-        for name, command in commands(env_dir, version).items()
+        for name, command in commands(env_dir, version, layers).items()
     }
     result[bindir / "activate"] = (render_activate(env_dir), False)
     result[bindir / "activate.fish"] = (render_activate_fish(env_dir), False)
@@ -172,6 +201,7 @@ def write(
     version: str,
     cross_run: Optional[Dict[str, str]] = None,
     into: Optional[Path] = None,
+    layers: Layers = Layers(),
 ) -> None:
     """Write :func:`files` for ``env_dir`` (into the staging folder ``into``, if given)."""
-    write_files(files(env_dir, version, cross_run), env_dir, into)
+    write_files(files(env_dir, version, cross_run, layers), env_dir, into)

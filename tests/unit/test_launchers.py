@@ -17,17 +17,42 @@ def test_commands_cover_the_documented_names() -> None:
     names = set(launchers.commands(Path("/e"), "3.11"))
     assert {
         "python",
+        "python3",
+        "python3.11",
         "cross-python",
+        "cross-python3",
+        "cross-python3.11",
         "pip",
+        "pip3",
+        "pip3.11",
         "cross-pip",
+        "cross-pip3",
+        "cross-pip3.11",
         "build-python",
         "build-pip",
         "cross-expose",
-        "python3",
-        "python3.11",
-        "pip3",
-        "pip3.11",
     } == names
+
+
+def test_every_program_of_a_layer_gets_its_prefixed_name() -> None:
+    """As crossenv 1.x: build-X and cross-X for each program in build/bin and cross/bin."""
+    layers = launchers.Layers(
+        build_bin=("pip", "pip3", "pip3.11", "python", "python3", "python3.11", "cython"),
+        cross_bin=("python", "python3", "python3.11", "mytool"),
+    )
+    found = launchers.commands(Path("/e"), "3.11", layers)
+    assert found["build-pip3.11"] == ["/e/build/bin/pip3.11"]
+    assert found["build-python3"] == ["/e/build/bin/python3"]
+    assert found["build-cython"] == ["/e/build/bin/cython"]
+    assert found["cross-mytool"] == ["/e/cross/bin/mytool"]
+    assert found["cross-python3.11"] == ["/e/cross/bin/python"]
+
+
+def test_no_launcher_for_a_pip_that_is_not_there() -> None:
+    layers = launchers.Layers(cross_pip=False, build_pip=False, build_bin=("python", "pip", "pip3"))
+    names = set(launchers.commands(Path("/e"), "3.11", layers))
+    assert not {name for name in names if "pip" in name}
+    assert {"python", "cross-python", "build-python", "cross-expose"} <= names
 
 
 def test_launcher_quotes_paths(tmp_path: Path) -> None:

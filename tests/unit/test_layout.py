@@ -100,3 +100,31 @@ def test_python_crossenv_is_set_in_cross_python_and_its_children(made_env: Path)
         [made_env / "bin" / "build-python", "-c", probe], env=env, capture_output=True, text=True
     )
     assert build.stdout.split() == ["None"], build.stderr
+
+
+def test_prefixed_names_of_each_layers_programs_run(made_env: Path) -> None:
+    names = {path.name for path in (made_env / "bin").iterdir()}
+    assert {"build-python3", "build-python3.11", "build-pip3", "build-pip3.11"} <= names
+    assert {"cross-python3", "cross-python3.11", "cross-pip3", "cross-pip3.11"} <= names
+    for name in ("build-pip3.11", "cross-pip3"):
+        done = subprocess.run(
+            [made_env / "bin" / name, "--version"], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.startswith("pip "), name
+
+
+def test_without_pip_means_no_pip_and_no_launcher_for_one(tmp_path: Path) -> None:
+    from crossenv.__main__ import main
+
+    from .conftest import make_debian_tree
+
+    env = tmp_path / "env"
+    assert (
+        main([str(make_debian_tree(tmp_path / "sys root")), str(env), "-q", "--without-pip"]) == 0
+    )
+    assert not [path.name for path in (env / "bin").iterdir() if "pip" in path.name]
+    done = subprocess.run(
+        [env / "bin" / "python", "-c", "import pip"], capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "No module named 'pip'" in done.stderr
+    assert (env / "bin" / "build-python3").is_file()
