@@ -136,6 +136,9 @@ def main_parser() -> argparse.ArgumentParser:
         "--clear-build", action="store_true", help="recreate only the Build-python layer"
     )
     layers.add_argument(
+        "--prompt", help="what activation shows before the prompt (default: ENV_DIR's name)"
+    )
+    layers.add_argument(
         "--without-pip",
         action="store_true",
         help="install no pip at all (implies --without-cross-pip)",
@@ -202,6 +205,7 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         # As in crossenv 1.x: no pip anywhere.
         with_cross_pip=not (args.without_cross_pip or args.without_pip),
         clear=clear_layers(args.clear or args.clear_both, args.clear_cross, args.clear_build),
+        prompt=args.prompt,
         verbose=args.verbose,
         log=log,
     )

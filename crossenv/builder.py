@@ -91,6 +91,9 @@ class CrossEnvBuilder:
     with_build_pip: bool = True
     #: Let Cross-python run pip.
     with_cross_pip: bool = True
+    #: What activation shows before the prompt, in parentheses (default: the
+    #: environment folder's name).
+    prompt: Optional[str] = None
     #: Which layers to remove first: any of ``"build"``, ``"cross"``; True for both.
     clear: Union[bool, Tuple[str, ...]] = ()
     #: Log the Host's main variables too.
@@ -271,7 +274,9 @@ class CrossEnvBuilder:
             "site": str(layout.site_packages(context.cross_dir, context.version)),
         }
         context.write(
-            launchers.files(context.env_dir, context.version, cross_run, self._layers(context))
+            launchers.files(
+                context.env_dir, context.version, cross_run, self._layers(context), self.prompt
+            )
         )
 
     def _layers(self, context: Context) -> launchers.Layers:

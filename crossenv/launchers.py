@@ -83,9 +83,23 @@ def render_guard(
     return text
 
 
-def render_activate(env_dir: Path) -> str:
+#: Characters a shell would expand in a prompt (bash's PS1, csh's prompt).
+_PROMPT_SPECIAL = "$`\\!%\n"
+
+
+def prompt_mark(env_dir: Path, prompt: Optional[str] = None) -> str:
+    """What activation puts before the prompt: ``(NAME) ``, NAME the folder's by default.
+
+    Characters a shell would expand there become ``_``.
+    """
+    text = env_dir.name if prompt is None else prompt
+    return "(" + "".join("_" if char in _PROMPT_SPECIAL else char for char in text) + ") "
+
+
+def render_activate(env_dir: Path, prompt: Optional[str] = None) -> str:
     """The text of ``bin/activate`` for ``env_dir``."""
-    return _template("activate.sh").replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
+    text = _template("activate.sh").replace("__PROMPT__", sh_quoted(prompt_mark(env_dir, prompt)))
+    return text.replace("__CROSSENV_DIR__", shlex.quote(str(env_dir)))
 
 
 def fish_quote(value: str) -> str:
@@ -125,12 +139,14 @@ def csh_quote(value: str) -> Optional[str]:
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
-def render_activate_fish(env_dir: Path) -> str:
+def render_activate_fish(env_dir: Path, prompt: Optional[str] = None) -> str:
     """The text of ``bin/activate.fish`` for ``env_dir``."""
-    return _template("activate.fish").replace("__CROSSENV_DIR__", fish_quote(str(env_dir)))
+    text = _template("activate.fish")
+    text = text.replace("__PROMPT__", fish_quote(prompt_mark(env_dir, prompt)))
+    return text.replace("__CROSSENV_DIR__", fish_quote(str(env_dir)))
 
 
-def render_activate_csh(env_dir: Path) -> str:
+def render_activate_csh(env_dir: Path, prompt: Optional[str] = None) -> str:
     """The text of ``bin/activate.csh`` for ``env_dir``.
 
     When csh cannot quote the path (see ``CSH_UNQUOTABLE``), the file only
@@ -146,7 +162,8 @@ def render_activate_csh(env_dir: Path) -> str:
             "zsh, or bin/activate.fish from fish' > /dev/stderr\n"
             "exit 1\n"
         )
-    return _template("activate.csh").replace("__CROSSENV_DIR__", quoted)
+    mark = csh_quote(prompt_mark(env_dir, prompt)) or "'(crossenv) '"
+    return _template("activate.csh").replace("__PROMPT__", mark).replace("__CROSSENV_DIR__", quoted)
 
 
 def sh_quoted(value: str) -> str:
@@ -175,20 +192,22 @@ def files(
     version: str,
     cross_run: Optional[Dict[str, str]] = None,
     layers: Layers = Layers(),
+    prompt: Optional[str] = None,
 ) -> Files:
     """``env_dir/bin`` with every launcher and the ``activate`` scripts (pure).
 
     ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
     for ``bin/cross-run``.  ``python3-config`` and its aliases go to ``cross/bin``.
+    Activation marks the prompt with ``prompt`` (default: the folder's name).
     """
     bindir = env_dir / "bin"
     result: Files = {
         bindir / name: (render_launcher(name, command), True)
         for name, command in commands(env_dir, version, layers).items()
     }
-    result[bindir / "activate"] = (render_activate(env_dir), False)
-    result[bindir / "activate.fish"] = (render_activate_fish(env_dir), False)
-    result[bindir / "activate.csh"] = (render_activate_csh(env_dir), False)
+    result[bindir / "activate"] = (render_activate(env_dir, prompt), False)
+    result[bindir / "activate.fish"] = (render_activate_fish(env_dir, prompt), False)
+    result[bindir / "activate.csh"] = (render_activate_csh(env_dir, prompt), False)
     if cross_run is not None:
         result[bindir / "cross-run"] = (render_cross_run(**cross_run), True)
     for name, command in config_commands(env_dir, version).items():
@@ -202,6 +221,7 @@ def write(
     cross_run: Optional[Dict[str, str]] = None,
     into: Optional[Path] = None,
     layers: Layers = Layers(),
+    prompt: Optional[str] = None,
 ) -> None:
     """Write :func:`files` for ``env_dir`` (into the staging folder ``into``, if given)."""
-    write_files(files(env_dir, version, cross_run, layers), env_dir, into)
+    write_files(files(env_dir, version, cross_run, layers, prompt), env_dir, into)

@@ -24,21 +24,24 @@ if TYPE_CHECKING:
 
 #: The Build machine's byte order, before :func:`apply` changes ``sys.byteorder``.
 BUILD_BYTEORDER = sys.byteorder
+#: ``os.uname().nodename``: crossenv 1.x's fixed name, so no build records
+#: the Build machine's host name.
+NODENAME = "build"
 
 
 def host_uname(
     cfg: "Config", real: "Callable[[], os.uname_result]"
 ) -> "Callable[[], os.uname_result]":
-    """Wrap ``real`` so that all but the node name are the Host's.
+    """Wrap ``real`` so that it reports the Host, not this machine.
 
     The release is the Host's kernel headers' (the Build machine's kernel
-    must not reach ``platform.platform()``); the version string is unknown.
+    must not reach ``platform.platform()``); the version string is unknown,
+    the node name :data:`NODENAME`.
     """
 
     def uname() -> "os.uname_result":
-        result = real()
         return os.uname_result(
-            (cfg["sysname"], result.nodename, cfg.get("kernel_release", ""), "", cfg["machine"])
+            (cfg["sysname"], NODENAME, cfg.get("kernel_release", ""), "", cfg["machine"])
         )
 
     uname.__wrapped__ = real  # type: ignore[attr-defined]

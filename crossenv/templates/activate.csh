@@ -21,7 +21,7 @@ if ($?VIRTUAL_ENV_DISABLE_PROMPT) then
 endif
 if ($_crossenv_mark) then
     set _crossenv_old_prompt = "$prompt:q"
-    set prompt = "(cross) $prompt:q"
+    set prompt = __PROMPT__"$prompt:q"
 endif
 unset _crossenv_mark
 

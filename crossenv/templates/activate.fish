@@ -36,9 +36,9 @@ end
 
 if test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and functions -q fish_prompt
     functions -c fish_prompt _crossenv_old_fish_prompt
-    function fish_prompt --description 'The prompt, marked (cross)'
+    function fish_prompt --description 'The prompt, marked with the environment'
         set -l last $status
-        printf '%s' '(cross) '
+        printf '%s' __PROMPT__
         _crossenv_status $last
         _crossenv_old_fish_prompt
     end

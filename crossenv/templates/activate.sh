@@ -35,7 +35,7 @@ export PATH
 
 if [ -z "${VIRTUAL_ENV_DISABLE_PROMPT:-}" ]; then
     _CROSSENV_OLD_PS1=${PS1:-}
-    PS1="(cross) ${PS1:-}"
+    PS1=__PROMPT__"${PS1:-}"
     export PS1
 fi
 

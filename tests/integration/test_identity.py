@@ -56,7 +56,7 @@ def test_activate_fish_from_path_with_space(setup: Setup) -> None:
         "command -v build-pip; or echo deactivated"
     )
     out = setup.run(["fish", "-c", script], cwd=setup.bin, env=shell_env()).stdout.splitlines()
-    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(cross) $ "]
+    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(crôss env) $ "]
     assert out[4:] == [out[0], "unset", "deactivated"]
 
 
@@ -77,7 +77,7 @@ def test_activate_tcsh_from_path_with_space(setup: Setup, tmp_path: Path) -> Non
         encoding="utf-8",
     )
     out = setup.run(["tcsh", "-f", driver], cwd=setup.bin, env=shell_env()).stdout.splitlines()
-    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(cross) % "]
+    assert out[1:4] == ["linux-aarch64", str(setup.bin / "build-pip"), "(crôss env) % "]
     assert out[4:] == [out[0], "unset", "deactivated"]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -250,7 +251,7 @@ def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str,
     assert (done.stdout, done.stderr) == (f"{final}\n", "")
 
 
-@pytest.mark.parametrize(("disable", "mark"), [(None, "(cross) "), ("1", "")])
+@pytest.mark.parametrize(("disable", "mark"), [(None, "(it's) "), ("1", "")])
 def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
     env = tmp_path / "with space é" / "it's"
     launchers.write(env, "3.11")
@@ -279,7 +280,7 @@ def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], ma
     ]
 
 
-@pytest.mark.parametrize(("disable", "mark"), [(None, "(cross) "), ("1", "")])
+@pytest.mark.parametrize(("disable", "mark"), [(None, "(it's) "), ("1", "")])
 def test_tcsh_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
     env = tmp_path / "with space é" / "it's"
     launchers.write(env, "3.11")
@@ -376,3 +377,32 @@ def test_cross_run_sets_the_baseline_cpu_unless_the_user_did(
         check=True,
     )
     assert done.stdout == f"{seen}|-L /s r /s r/py -c pass\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "prompt", "mark"),
+    [
+        ("pi-env", None, "(pi-env) "),
+        ("pi-env", "board 7", "(board 7) "),
+        ("$(touch x)", None, "(_(touch x)) "),
+        ("a`b`\\c!%", None, "(a_b__c__) "),
+    ],
+)
+def test_activate_marks_the_prompt_with_the_environment(
+    tmp_path: Path, name: str, prompt: Optional[str], mark: str
+) -> None:
+    env = tmp_path / name
+    launchers.write(env, "3.11", prompt=prompt)
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'PS1="$ "; . {shlex.quote(str(env / "bin" / "activate"))}; printf %s "$PS1"',
+        ],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert (done.stdout, done.stderr) == (f"{mark}$ ", "")
+    assert not (tmp_path / "x").exists()
