@@ -7,6 +7,7 @@ import re
 from typing import Mapping, Optional, Tuple
 
 from .arch import ARCHES, Arch, by_triple, find
+from .errors import UsageError
 from .sysconfigdata import ConfigValue, text_var
 
 #: ``uname().sysname`` for each ``MACHDEP``.
@@ -103,10 +104,12 @@ def describe(
 ) -> HostDescription:
     """Compute the Host's identity from its ``build_time_vars``.
 
-    ``machine`` and ``platform`` override what is derived.  Wheels with the
-    ``manylinux`` tags given are accepted (and the first tags built wheels);
-    otherwise, when the Host's ``glibc`` version is known, every manylinux
-    tag it can run is accepted, as pip on the Host would.
+    ``machine`` and ``platform`` override what is derived.  When the Host's
+    ``glibc`` version is known, every manylinux tag it can run is accepted,
+    as pip on the Host would.  ``manylinux`` tags (crossenv 1.x's spellings,
+    see :func:`manylinux_glibc`) declare the glibc instead, the newest one
+    given: Cross-python reports it, and the first tag given, in its PEP 600
+    spelling, tags built wheels.
     """
     machdep = text_var(config, "MACHDEP", "linux") or "linux"
     sys_platform = "linux" if machdep.startswith("linux") else machdep
@@ -117,8 +120,16 @@ def describe(
     sizeof = config.get("SIZEOF_VOID_P", 8)
     abiflags = text_var(config, "ABIFLAGS")
     plain_tag = tag_safe(platform)
-    auto = manylinux_tags(machine, glibc) if glibc and not manylinux else ()
-    tags = tuple(dict.fromkeys((*manylinux, *auto, plain_tag)))
+    row = find(multiarch, triple, machine, _big_endian(config))
+    native = row.machines if row is not None and machine in row.machines else (machine,)
+    declared = [manylinux_glibc(spec, tuple(map(tag_safe, native))) for spec in manylinux]
+    if declared:
+        glibc = max(version for version, _ in declared)
+    arches = dict.fromkeys([*(arch for _, arch in declared), tag_safe(machine)])
+    auto = [tag for arch in arches for tag in manylinux_tags(arch, glibc)] if glibc else []
+    tags = tuple(dict.fromkeys((*auto, plain_tag)))
+    first = declared[0] if declared else None
+    wheel_tag = f"manylinux_{first[0][0]}_{first[0][1]}_{first[1]}" if first else ""
     return HostDescription(
         sys_platform=sys_platform,
         sysname=_SYSNAMES.get(sys_platform, sys_platform.capitalize()),
@@ -131,7 +142,7 @@ def describe(
         big_endian=_big_endian(config),
         sysconfigdata_name=f"_sysconfigdata_{abiflags}_{sys_platform}_{multiarch}",
         platform_tags=tags,
-        wheel_tag=manylinux[0] if manylinux else "",
+        wheel_tag=wheel_tag,
         glibc=glibc,
         kernel_release=kernel_release,
         sizes=c_sizes(config),
@@ -163,6 +174,44 @@ def c_sizes(config: Mapping[str, ConfigValue]) -> Tuple[Tuple[str, int], ...]:
 
 #: Legacy manylinux names and the glibc they stand for.
 _LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+_MANYLINUX = re.compile(
+    r"manylinux(?:(?P<legacy>1|2010|2014)|_(?P<major>[0-9]+)_(?P<minor>[0-9]+))(?:_(?P<arch>.+))?"
+)
+
+
+def manylinux_glibc(spec: str, native: Tuple[str, ...]) -> Tuple[Tuple[int, int], str]:
+    """The glibc a ``--manylinux`` spelling stands for, and its architecture.
+
+    crossenv 1.x's spellings: ``manylinux1``, ``manylinux2010``,
+    ``manylinux2014`` (glibc 2.5, 2.12, 2.17) and ``manylinux_X_Y``, each with
+    or without the architecture, which must be one the Host runs natively
+    (``native``, its own machine first, the default).  A tag for another CPU,
+    or anything else, is refused (exit 2): a wheel tagged so would hold the
+    Host's code under a name that installs elsewhere.
+    """
+    found = _MANYLINUX.fullmatch(spec)
+    if found is None:
+        raise UsageError(
+            f"--manylinux {spec!r}: not a manylinux tag "
+            "(manylinux2014, manylinux_2_28, or either with the architecture)"
+        )
+    arch = found.group("arch") or native[0]
+    if arch not in native:
+        raise UsageError(
+            f"--manylinux {spec!r} is a tag for {arch}, not for the Host ({native[0]})"
+        )
+    legacy = found.group("legacy")
+    if legacy:
+        version = next(key for key, name in _LEGACY.items() if name == f"manylinux{legacy}")
+    else:
+        version = int(found.group("major")), int(found.group("minor"))
+    oldest = (2, 5) if arch in ("x86_64", "i686") else (2, 17)
+    if version < oldest:
+        raise UsageError(
+            f"--manylinux {spec!r}: manylinux has {arch} wheels from glibc "
+            f"{oldest[0]}.{oldest[1]} (manylinux2014) on"
+        )
+    return version, arch
 
 
 def manylinux_tags(machine: str, glibc: Tuple[int, int]) -> Tuple[str, ...]:

@@ -49,8 +49,26 @@ def host_uname(
     return uname
 
 
+def host_confstr(glibc: str, real: "Callable[[Any], Any]") -> "Callable[[Any], Any]":
+    """Wrap ``real`` so that ``CS_GNU_LIBC_VERSION`` is the Host's glibc (``glibc 2.36``).
+
+    packaging, pip and subprocess ask it; crossenv 1.x answers the same way.
+    """
+    names = getattr(os, "confstr_names", {})
+    asked = {"CS_GNU_LIBC_VERSION", names.get("CS_GNU_LIBC_VERSION")}
+
+    def confstr(name: "Any") -> "Any":
+        if name in asked:
+            return f"glibc {glibc}"
+        return real(name)
+
+    confstr.__wrapped__ = real  # type: ignore[attr-defined]
+    confstr.__doc__ = real.__doc__
+    return confstr
+
+
 def apply(cfg: "Config") -> None:
-    """Set ``sys.platform``, byte order, ``maxsize``, the marker and ``os.uname``."""
+    """Set ``sys.platform``, byte order, ``maxsize``, the marker, ``uname`` and ``confstr``."""
     sys.platform = cfg["sys_platform"]
     sys.implementation._multiarch = cfg["multiarch"]  # type: ignore[attr-defined]
     # The marker that other tools (distlib, cibuildwheel) look for.
@@ -58,6 +76,9 @@ def apply(cfg: "Config") -> None:
     sys.byteorder = cfg.get("byteorder", BUILD_BYTEORDER)  # type: ignore[assignment]
     sys.maxsize = cfg.get("maxsize", sys.maxsize)
     os.uname = host_uname(cfg, os.uname)
+    glibc = cfg.get("glibc", "")
+    if glibc and hasattr(os, "confstr"):
+        os.confstr = host_confstr(glibc, os.confstr)
 
 
 class _BuildSys:

@@ -26,24 +26,26 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
         setup,
         env_dir,
         "--manylinux",
-        "manylinux_2_17_aarch64",
+        "manylinux2014",  # crossenv 1.x's spelling: glibc 2.17, this Host's architecture
         "--env",
         "CROSSENV_DEMO=a",
         "--env",
-        "CROSSENV_DEMO+=b",
+        "CROSSENV_DEMO+= b",  # no separator added, as in crossenv 1.x
         "--config-var",
         "CROSSENV_VAR=7",
     )
     assert done.returncode == 0, done.stderr
     python = env_dir / "bin" / "python"
     probe = (
-        "import os, sysconfig; from pip._internal.utils.compatibility_tags import "
+        "import os, platform, sysconfig; from pip._internal.utils.compatibility_tags import "
         "get_supported; print(os.environ['CROSSENV_DEMO'], "
-        "sysconfig.get_config_var('CROSSENV_VAR'), get_supported()[0], sep='|')"
+        "repr(sysconfig.get_config_var('CROSSENV_VAR')), get_supported()[0], "
+        "os.confstr('CS_GNU_LIBC_VERSION'), platform.libc_ver()[1], sep='|')"
     )
     out = setup.run([python, "-c", probe]).stdout.strip().split("|")
     nodot = setup.version.replace(".", "")
-    assert out == ["a b", "7", f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"]
+    tag = f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"
+    assert out == ["a b", "'7'", tag, "glibc 2.17", "2.17"]
     # Cross-python -> a Build-side process (as pip's requirement installs are)
     # -> Cross-python again: the middle one sees the user's own value only.
     chain = (

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import re
+from typing import Tuple
+
 import pytest
 
 from crossenv import target
+from crossenv.errors import UsageError
 
 from .conftest import fixture_vars
 
@@ -102,7 +106,14 @@ def test_overrides_and_manylinux() -> None:
         manylinux=("manylinux_2_17_armv7l",),
     )
     assert host.platform == "linux-armv8l"
-    assert host.platform_tags == ("manylinux_2_17_armv7l", "linux_armv8l")
+    assert host.platform_tags == (
+        "manylinux_2_17_armv7l",
+        "manylinux2014_armv7l",
+        "manylinux_2_17_armv8l",
+        "manylinux2014_armv8l",
+        "linux_armv8l",
+    )
+    assert host.wheel_tag == "manylinux_2_17_armv7l"  # armhf code runs on armv8l
 
 
 @pytest.mark.parametrize(
@@ -145,5 +156,66 @@ def test_glibc_gives_manylinux_but_does_not_retag_wheels() -> None:
         glibc=(2, 36),
         manylinux=("manylinux_2_28_aarch64",),
     )
-    assert explicit.platform_tags == ("manylinux_2_28_aarch64", "linux_aarch64")
-    assert explicit.wheel_tag == "manylinux_2_28_aarch64"
+    # A declared glibc replaces the sysroot's: Cross-python reports 2.28.
+    assert explicit.platform_tags[0] == "manylinux_2_28_aarch64"
+    assert explicit.platform_tags[-3:] == (
+        "manylinux_2_17_aarch64",
+        "manylinux2014_aarch64",
+        "linux_aarch64",
+    )
+    assert explicit.wheel_tag == "manylinux_2_28_aarch64" and explicit.glibc == (2, 28)
+
+
+X86_64 = (
+    "cpython-build-dir-x86_64-3.11/build/lib.linux-x86_64-3.11/"
+    "_sysconfigdata__linux_x86_64-linux-gnu.py"
+)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "spec", "wheel_tag", "glibc"),
+    [
+        ("debian-bookworm-arm64-3.11.py", "manylinux2014", "manylinux_2_17_aarch64", (2, 17)),
+        (
+            "debian-bookworm-arm64-3.11.py",
+            "manylinux2014_aarch64",
+            "manylinux_2_17_aarch64",
+            (2, 17),
+        ),
+        ("debian-bookworm-arm64-3.11.py", "manylinux_2_28", "manylinux_2_28_aarch64", (2, 28)),
+        (
+            "debian-bookworm-arm64-3.11.py",
+            "manylinux_2_28_aarch64",
+            "manylinux_2_28_aarch64",
+            (2, 28),
+        ),
+        ("debian-bookworm-s390x-3.11.py", "manylinux2014_s390x", "manylinux_2_17_s390x", (2, 17)),
+        ("debian-bookworm-armhf-3.11.py", "manylinux_2_31", "manylinux_2_31_armv7l", (2, 31)),
+        (X86_64, "manylinux1", "manylinux_2_5_x86_64", (2, 5)),
+        (X86_64, "manylinux2010_x86_64", "manylinux_2_12_x86_64", (2, 12)),
+    ],
+)
+def test_manylinux_spellings_of_crossenv_1(
+    fixture: str, spec: str, wheel_tag: str, glibc: Tuple[int, int]
+) -> None:
+    host = target.describe(fixture_vars(fixture), manylinux=(spec,), glibc=(2, 36))
+    assert (host.wheel_tag, host.glibc) == (wheel_tag, glibc)
+    assert host.platform_tags[0] == wheel_tag
+    assert all(tag.endswith(wheel_tag.split("_", 3)[3]) for tag in host.platform_tags)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("manylinux_2_17_x86_64", "is a tag for x86_64, not for the Host (aarch64)"),
+        ("manylinux2014_armv7l", "is a tag for armv7l, not for the Host (aarch64)"),
+        ("bogus", "not a manylinux tag"),
+        ("manylinux2015", "not a manylinux tag"),
+        ("manylinux_2", "not a manylinux tag"),
+        ("linux_aarch64", "not a manylinux tag"),
+        ("manylinux1", "manylinux has aarch64 wheels from glibc 2.17"),
+    ],
+)
+def test_wrong_manylinux_tags_are_refused(spec: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"), manylinux=(spec,))
