@@ -18,6 +18,7 @@ from . import (
     crossfiles,
     folders,
     host,
+    journal,
     launchers,
     layout,
     runtime,
@@ -32,6 +33,9 @@ from .options import EnvAssignment
 
 #: The record of how the environment was made; it also marks a directory as ours.
 RECORD_FILE = "crossenv.cfg"
+#: What crossenv writes at the top of an environment; anything else there is
+#: the user's and is kept when the environment is replaced.
+OWN_ENTRIES = frozenset({"bin", "build", "cross", RECORD_FILE})
 
 Log = Callable[[str], None]
 
@@ -171,6 +175,7 @@ class CrossEnvBuilder:
         """
         context = self.describe(Path(os.path.abspath(env_dir)))
         final = context.env_dir
+        journal.recover(final, self.log)
         existed = final.exists()
         if existed and not is_crossenv(final):
             if final.is_dir() and not any(final.iterdir()):
@@ -192,12 +197,13 @@ class CrossEnvBuilder:
         context.root = work / "env"
         borrowed: List[str] = []
         try:
-            self._build(context, final if existed else None, borrowed)
-            rewrite_paths(context.root, str(context.root), str(final))
-            self._swap(context.root, final, existed)
+            with journal.held(work):
+                self._build(context, final if existed else None, borrowed)
+                rewrite_paths(context.root, str(context.root), str(final))
+                self._swap(context.root, final, existed)
         except BaseException as exc:
-            for layer in borrowed:  # give kept layers back
-                os.rename(context.root / layer, final / layer)
+            for name in borrowed:  # give kept layers and the user's files back
+                os.rename(context.root / name, final / name)
             shutil.rmtree(work, ignore_errors=True)
             folders.remove_empty(made_parents)
             if isinstance(exc, KeyboardInterrupt):
@@ -214,12 +220,22 @@ class CrossEnvBuilder:
         folders.replace_tree(new, final, new.parent / "old")
 
     def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
-        context.staged(context.env_dir).mkdir()
+        root = context.staged(context.env_dir)
+        root.mkdir()
+
+        def borrow(name: str) -> None:
+            # Journaled first: a kill after the move can be undone by the next run.
+            journal.record(root.parent, name)
+            os.rename(old / name, root / name)  # type: ignore[operator]
+            borrowed.append(name)
+
+        if old is not None:  # the user's own files in the environment stay
+            for entry in sorted(old.iterdir()):
+                if entry.name not in OWN_ENTRIES:
+                    borrow(entry.name)
         for layer, step in (("build", self.setup_build), ("cross", self.setup_cross)):
             if old is not None and layer not in self.cleared:
-                # Keep this layer: borrow it from the environment being replaced.
-                os.rename(old / layer, context.staged(context.env_dir / layer))
-                borrowed.append(layer)
+                borrow(layer)  # keep this layer of the environment being replaced
             else:
                 step(context)
         self.setup_runtime(context)

@@ -143,7 +143,8 @@ def check(env_dir: Path) -> List[Finding]:
 def _patches(env_dir: Path) -> Finding:
     """Whether every patch takes on the pip, setuptools, ... installed there."""
     what = "patches of the installed pip, setuptools, ..."
-    command = [str(env_dir / "bin" / "python"), "-m", "_crossenv.selfcheck"]
+    # -I: no module of the current folder (or PYTHONPATH) stands in for a real one.
+    command = [str(env_dir / "bin" / "python"), "-I", "-m", "_crossenv.selfcheck"]
     done = process.capture(command)
     try:
         reported: Dict[str, Optional[str]] = json.loads(done.stdout)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shlex
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, List
 
 import pytest
 
-from crossenv import builder
+from crossenv import builder, journal
 from crossenv.__main__ import main
 
 from ..conftest import snapshot
@@ -89,3 +92,66 @@ def test_rewrite_paths_rewrites_what_venv_wrote(tmp_path: Path, name: str) -> No
         shlex.quote(python), shlex.quote(moved)
     )
     assert (bindir / "pip").read_text("utf-8") == f"#!{moved}\n"
+
+
+def test_the_users_files_in_the_environment_are_kept(tmp_path: Path, host: Path) -> None:
+    env = tmp_path / "env"
+    assert main([str(host), str(env), *FAST]) == 0
+    (env / "wheels").mkdir()
+    (env / "wheels" / "a.whl").write_text("mine")
+    (env / "NOTES.txt").write_text("notes")
+    for clear in ("--clear-cross", "--clear-build", "--clear"):
+        assert main([str(host), str(env), clear, *FAST]) == 0
+        assert (env / "wheels" / "a.whl").read_text() == "mine", clear
+        assert (env / "NOTES.txt").read_text() == "notes", clear
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
+
+
+#: Kill the creating process at a step, as SIGKILL would (no rollback runs).
+KILLER = """
+import os, signal, sys
+from crossenv import builder, folders
+step = sys.argv.pop(1)
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+if step == "swap":
+    real = folders.replace_tree
+    def half_swap(new, dest, old):
+        os.replace(dest, old)  # the environment is moved aside, then the kill
+        die()
+    folders.replace_tree = half_swap
+else:
+    setattr(builder.CrossEnvBuilder, step, die)
+from crossenv.__main__ import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.mark.parametrize("step", ["setup_cross", "setup_runtime", "post_setup", "swap"])
+def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
+    tmp_path: Path, host: Path, step: str
+) -> None:
+    env = tmp_path / "env"
+    assert main([str(host), str(env), *FAST]) == 0
+    (env / "NOTES.txt").write_text("notes")
+    record = (env / builder.RECORD_FILE).read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, step, str(host), str(env), "--clear-cross", *FAST],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".env.new-")]
+    assert leftovers, "the kill left no replacement behind: nothing was tested"
+    said: List[str] = []
+    journal.recover(env, said.append)  # what the next run does first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
+    assert {"bin", "build", "cross", "NOTES.txt"} <= {p.name for p in env.iterdir()}
+    assert said and ("finished" in said[0]) == (step == "swap"), said
+    # The next run on the environment starts from there.
+    assert main([str(host), str(env), "--clear-cross", *FAST]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
+    assert (env / "NOTES.txt").read_text() == "notes"
+    assert builder.is_crossenv(env) and (env / "build" / "pyvenv.cfg").is_file()
+    assert (env / builder.RECORD_FILE).read_bytes() == record or step == "swap"

@@ -189,3 +189,38 @@ def test_reference_documents_every_option() -> None:
         for option in action.option_strings:
             if option.startswith("--") and option != "--help":
                 assert f"``{option}" in docs, option
+
+
+#: Modules a folder may hold that shadow the standard library's for "python -m".
+SHADOWS = {
+    "venv/__init__.py": "venv",  # what the Host's stdlib folder has
+    "json.py": "json",
+    "typing.py": "typing",
+}
+
+
+def test_nothing_of_the_current_folder_runs(tmp_path: Path) -> None:
+    """python -m crossenv from inside the Host's stdlib folder runs none of the Host's code."""
+    import subprocess
+    import sys
+
+    from .conftest import make_debian_tree
+
+    host = make_debian_tree(tmp_path / "sys root")
+    stdlib = tmp_path / "sys root" / "usr" / "lib" / "python3.11"
+    for relative, name in SHADOWS.items():
+        path = stdlib / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"open({str(tmp_path / 'ran')!r}, 'a').write({name!r})\n")
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo), *sys.path[1:]])}
+    for command in (
+        ["crossenv", "-q", "--without-pip", str(host), str(tmp_path / "env")],
+        ["crossenv.doctor", str(tmp_path / "env")],
+        ["crossenv.sysroot", "--help"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", *command], cwd=stdlib, env=env, capture_output=True, text=True
+        )
+        assert done.returncode in (0, 1), done.stderr  # the doctor: no cross compiler run
+        assert not (tmp_path / "ran").exists(), (command, (tmp_path / "ran").read_text())
