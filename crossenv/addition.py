@@ -128,7 +128,7 @@ def _add_packages(
         moves = tree.plan_merge(unpacked, dest)
         stamp = stamp_after_add(sysroot.stamp, record, packages)
         (dest / APT_DIR_NAME).mkdir(exist_ok=True)
-        with staging.interrupts_held():
+        with folders.interrupts_held():
             for entry, target in moves:
                 os.replace(entry, target)
             apt.write_status(dest / APT_DIR_NAME / "status", record)

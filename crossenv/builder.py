@@ -196,12 +196,22 @@ class CrossEnvBuilder:
             raise from_os_error(exc, f"cannot write to {final.parent}", EnvDirError) from None
         context.root = work / "env"
         borrowed: List[str] = []
+        built = swapped = False
         try:
             with journal.held(work):
                 self._build(context, final if existed else None, borrowed)
                 rewrite_paths(context.root, str(context.root), str(final))
+                built = True
                 self._swap(context.root, final, existed)
+                swapped = True
         except BaseException as exc:
+            # Built, and the staging folder gone: it was renamed into place.
+            swapped = swapped or (built and not os.path.lexists(context.root))
+            if swapped:  # the new environment is in place: only the old copy is left
+                self._remove_old(work)
+                if isinstance(exc, KeyboardInterrupt):
+                    return  # done all the same: Ctrl-C came too late to undo it
+                raise
             for name in borrowed:  # give kept layers and the user's files back
                 os.rename(context.root / name, final / name)
             shutil.rmtree(work, ignore_errors=True)
@@ -211,7 +221,13 @@ class CrossEnvBuilder:
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"cannot create {final}") from None
             raise
-        shutil.rmtree(work, ignore_errors=True)
+        self._remove_old(work)
+
+    @staticmethod
+    def _remove_old(work: Path) -> None:
+        """Remove the replaced environment's copy; Ctrl-C cannot stop it halfway now."""
+        with folders.interrupts_held(deliver=False):
+            shutil.rmtree(work, ignore_errors=True)
 
     @staticmethod
     def _swap(new: Path, final: Path, existed: bool) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 #: Files to write: each path with its text and whether it is executable.
 Files = Dict[Path, Tuple[str, bool]]
@@ -96,3 +97,24 @@ def cache_root() -> Path:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(xdg) / "crossenv"
+
+
+@contextlib.contextmanager
+def interrupts_held(deliver: bool = True) -> Iterator[None]:
+    """Hold Ctrl-C back until the block is done, then deliver it (or drop it).
+
+    For blocks that must not stop halfway: the few hundred renames that add
+    packages to a finished sysroot, the removal of a replaced environment.
+    """
+    caught: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    except ValueError:  # not the main thread: signals cannot arrive here anyway
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and deliver:
+        signal.raise_signal(signal.SIGINT)

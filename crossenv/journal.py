@@ -11,7 +11,8 @@ for such a folder and finishes what it finds:
 * the environment is still there: the replacement had not swapped yet, so
   everything the journal names goes back, and the folder goes;
 * the environment is gone and ``old`` is there: the swap was cut in half,
-  and the new environment (complete by then) takes its place.
+  and the new environment (complete by then) takes its place;
+* the swap was done: the old environment's copy is removed.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def recover(final: Path, log: Callable[[str], None]) -> None:
         if _in_use(work):  # another run is replacing it right now
             continue
         new, old = work / "env", work / "old"
-        if os.path.lexists(final):
+        if os.path.lexists(final) and not new.is_dir():
+            pass  # the swap was done: only the old environment's copy is left
+        elif os.path.lexists(final):
             names = moved(work)
             for name in names:
                 if os.path.lexists(new / name) and not os.path.lexists(final / name):

@@ -8,10 +8,8 @@ last step, a few hundred renames, touches DEST, with Ctrl-C held back.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,14 +19,13 @@ from crossenv.errors import SysrootError
 from crossenv.stamp import APT_DIR_NAME
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     Log = Callable[[str], None]
 
 __all__ = [
     "absolute",
     "check_tools",
-    "interrupts_held",
     "quiet",
     "remove_tree",
     "sibling",
@@ -98,22 +95,3 @@ def staged_apt(
     return state
 
 
-@contextlib.contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back until the block is done, then deliver it.
-
-    The block changes a finished sysroot with a few hundred renames; an
-    interruption halfway would leave a package half added.
-    """
-    caught: list[int] = []
-    try:
-        previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-    except ValueError:  # not the main thread: signals cannot arrive here anyway
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught:
-        signal.raise_signal(signal.SIGINT)

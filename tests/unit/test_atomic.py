@@ -12,7 +12,7 @@ from typing import Any, List
 
 import pytest
 
-from crossenv import builder, journal
+from crossenv import builder, folders, journal
 from crossenv.__main__ import main
 
 from ..conftest import snapshot
@@ -155,3 +155,22 @@ def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
     assert (env / "NOTES.txt").read_text() == "notes"
     assert builder.is_crossenv(env) and (env / "build" / "pyvenv.cfg").is_file()
     assert (env / builder.RECORD_FILE).read_bytes() == record or step == "swap"
+
+
+def test_ctrl_c_right_after_the_swap_leaves_the_new_environment_and_no_copy(
+    tmp_path: Path, host: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = tmp_path / "env"
+    assert main([str(host), str(env), *FAST]) == 0
+    (env / "cross" / "old-layer-mark").write_text("")
+    real = folders.replace_tree
+
+    def swap_then_interrupt(new: Path, dest: Path, old: Path) -> None:
+        real(new, dest, old)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(folders, "replace_tree", swap_then_interrupt)
+    assert main([str(host), str(env), "--clear", *FAST]) == 0
+    assert "interrupted" not in capsys.readouterr().err
+    assert not (env / "cross" / "old-layer-mark").exists()  # replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]  # no copy left

@@ -18,6 +18,7 @@ from crossenv import (
     aptconf,
     debian,
     fetch,
+    folders,
     mirror,
     ruststd,
     staging,
@@ -1138,7 +1139,7 @@ def test_ctrl_c_is_held_back_until_the_block_ends() -> None:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         done: list[str] = []
-        with pytest.raises(KeyboardInterrupt), staging.interrupts_held():
+        with pytest.raises(KeyboardInterrupt), folders.interrupts_held():
             os.kill(os.getpid(), signal.SIGINT)
             done.append("finished")
         assert done == ["finished"]
