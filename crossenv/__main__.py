@@ -171,6 +171,8 @@ def _compiler(name: str) -> str:
 def _shebang(path: str) -> str:
     if not path.startswith("/"):
         raise UsageError(f"--shebang {path!r}: expected an absolute path")
+    if any(char.isspace() for char in path):
+        raise UsageError(f"--shebang {path!r}: a #! line cannot name a path with white space")
     return path
 
 

@@ -40,6 +40,25 @@ OWN_ENTRIES = frozenset({"bin", "build", "cross", RECORD_FILE})
 Log = Callable[[str], None]
 
 
+def _env_path(env_dir: Union[str, Path]) -> Path:
+    """The environment's path; a symbolic link to a folder stands for that folder.
+
+    A link that leads nowhere is refused: replacing it with a folder would
+    create the environment somewhere the user did not ask for.
+    """
+    path = Path(os.path.abspath(env_dir))
+    try:
+        if not path.is_symlink():
+            return path
+        target = Path(os.path.realpath(path))
+        linked = target.is_dir()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise from_os_error(exc, f"cannot use {path}", EnvDirError) from None
+    if not linked:
+        raise EnvDirError(f"{path} is a symbolic link to {target}, which is not a folder")
+    return target
+
+
 def is_crossenv(path: Path) -> bool:
     """Tell whether ``path`` is an environment this tool made."""
     return (path / RECORD_FILE).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
@@ -173,15 +192,18 @@ class CrossEnvBuilder:
         place at the end; on any failure or Ctrl-C that directory is removed
         and an environment being replaced is left exactly as it was.
         """
-        context = self.describe(Path(os.path.abspath(env_dir)))
+        context = self.describe(_env_path(env_dir))
         final = context.env_dir
-        journal.recover(final, self.log)
-        existed = final.exists()
-        if existed and not is_crossenv(final):
-            if final.is_dir() and not any(final.iterdir()):
-                existed = False
-            else:
-                raise EnvDirError(f"{final} exists and is not a crossenv environment")
+        try:
+            journal.recover(final, self.log)
+            existed = final.exists()
+            if existed and not is_crossenv(final):
+                if final.is_dir() and not any(final.iterdir()):
+                    existed = False
+                else:
+                    raise EnvDirError(f"{final} exists and is not a crossenv environment")
+        except OSError as exc:  # e.g. a name too long for the file system
+            raise from_os_error(exc, f"cannot use {final}", EnvDirError) from None
         if existed and not self.cleared:
             raise EnvDirError(
                 f"{final} already exists; use --clear to replace it "

@@ -40,6 +40,10 @@ def run(prog: str, command: Callable[[], Optional[int]]) -> int:
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # one the command did not foresee: still one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"{prog}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
 
 
 def entrypoint(main: Callable[[Optional[List[str]]], int]) -> NoReturn:

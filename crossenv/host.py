@@ -197,6 +197,16 @@ def discover(
 ) -> HostPython:
     """Find and read everything crossenv needs to know about Host-python."""
     executable = Path(os.path.abspath(executable))
+    try:
+        return _discover(executable, sysconfigdata_file, sysroot)
+    except OSError as exc:  # e.g. a name too long for the file system
+        where = f" {exc.filename}" if exc.filename else ""
+        raise HostPythonError(f"cannot read Host-python{where}: {exc.strerror or exc}") from None
+
+
+def _discover(
+    executable: Path, sysconfigdata_file: Optional[Path], sysroot: Optional[Path]
+) -> HostPython:
     _check_executable(executable)
     if sysconfigdata_file is not None:
         if not sysconfigdata_file.exists():

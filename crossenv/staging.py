@@ -93,5 +93,3 @@ def staged_apt(
     log(f"updating the {release}/{arch} package index from {mirror}")
     apt.update(state)
     return state
-
-

@@ -23,6 +23,13 @@ COMPILER_VARS = ("CC", "CXX", "LDSHARED", "LDCXXSHARED", "BLDSHARED", "LINKCC", 
 def parse(text: str, origin: str = "<sysconfigdata>") -> ConfigVars:
     """Return ``build_time_vars`` from the source ``text`` of a sysconfigdata file."""
     try:
+        return _parse(text, origin)
+    except (MemoryError, RecursionError):
+        raise HostPythonError(f"{origin}: nested too deeply to be read as data") from None
+
+
+def _parse(text: str, origin: str) -> ConfigVars:
+    try:
         tree = ast.parse(text, filename=origin)
     except (SyntaxError, ValueError) as exc:
         raise HostPythonError(f"{origin}: not valid Python source ({exc})") from None

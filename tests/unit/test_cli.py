@@ -122,6 +122,52 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         6,
         "not a crossenv environment",
     ),
+    (
+        "host python with a name too long for the file system",
+        lambda t: [str(t / ("a" * 300) / "python3.11"), str(t / "env")],
+        3,
+        "File name too long",
+    ),
+    (
+        "env dir with a name too long for the file system",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / ("e" * 300))],
+        6,
+        "File name too long",
+    ),
+    (
+        "sysconfigdata nested too deeply",
+        lambda t: [str(t / "deep/usr/bin/python3.11"), str(t / "env")],
+        3,
+        "nested too deeply to be read as data",
+    ),
+    (
+        "shebang with a space",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--shebang",
+            "/usr/bin/py thon",
+        ],
+        2,
+        "a #! line cannot name a path with white space",
+    ),
+    (
+        "shebang with a newline",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--shebang",
+            "/usr/bin/py\nx",
+        ],
+        2,
+        "a #! line cannot name a path with white space",
+    ),
+    (
+        "env dir is a dangling symbolic link",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "dangling")],
+        6,
+        "which is not a folder",
+    ),
 ]
 
 
@@ -136,6 +182,11 @@ def tree(tmp_path: Path) -> Path:
     (tmp_path / "text").write_text("hello")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep")
+    deep = make_debian_tree(tmp_path / "deep").parents[1] / "lib" / "python3.11"
+    (deep / "_sysconfigdata__aarch64-linux-gnu.py").write_text(
+        "build_time_vars = {'A': " + "-" * 100_000 + "1}\n"
+    )
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
     elf = tmp_path / "elf" / "bin" / "python3.11"
     elf.parent.mkdir(parents=True)
     elf.write_bytes(b"\x7fELF" + b"\0" * 60)
@@ -224,3 +275,12 @@ def test_nothing_of_the_current_folder_runs(tmp_path: Path) -> None:
         )
         assert done.returncode in (0, 1), done.stderr  # the doctor: no cross compiler run
         assert not (tmp_path / "ran").exists(), (command, (tmp_path / "ran").read_text())
+
+
+def test_env_dir_that_links_to_an_empty_folder_is_made_there(tmp_path: Path) -> None:
+    host = make_debian_tree(tmp_path / "root")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert main([str(host), str(tmp_path / "link"), "-q", "--without-pip"]) == 0
+    assert (tmp_path / "link").is_symlink()
+    assert (tmp_path / "real" / "cross" / "pyvenv.cfg").is_file()
