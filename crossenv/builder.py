@@ -123,6 +123,8 @@ class CrossEnvBuilder:
     verbose: bool = False
     #: Progress messages go here.
     log: Log = lambda message: None
+    #: Warnings go here (even when progress is not shown).
+    warn: Log = lambda message: print(f"crossenv: warning: {message}", file=sys.stderr)
 
     @property
     def cleared(self) -> Tuple[str, ...]:
@@ -153,6 +155,7 @@ class CrossEnvBuilder:
             ar=self.host_ar,
             cross_prefix=self.toolchain_prefix,
             relative=self.host_relativize,
+            warn=self.warn,
         )
         described = target.describe(
             config,

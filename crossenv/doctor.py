@@ -51,24 +51,36 @@ def _load(env_dir: Path) -> Tuple[Config, Dict[str, Any], Dict[str, Any]]:
     return cfg, host_vars, record
 
 
-def _compiler(host_vars: Dict[str, Any], triple: str) -> Finding:
-    words = shlex.split(str(host_vars.get("CC", "")))
+#: The Host's tools the doctor looks at: sysconfig variable, what it is, its option.
+_TOOLS = (
+    ("CC", "C compiler", "--cc"),
+    ("CXX", "C++ compiler", "--cxx"),
+    ("AR", "archiver", "--ar"),
+)
+
+
+def _compiler(host_vars: Dict[str, Any], triple: str, var: str, what: str, option: str) -> Finding:
+    words = shlex.split(str(host_vars.get(var, "")))
     program = shutil.which(words[0]) if words else None
     if program is None:
         name = words[0] if words else "(none)"
         package = compiler_package(str(host_vars.get("MULTIARCH", "")))
-        fix = f"apt-get install {package}" if package else "install the Host's cross C compiler"
-        return Finding(False, "C compiler", f"{name} not found", fix)
+        if var == "CXX" and package:
+            package = package.replace("gcc-", "g++-", 1)
+        fix = f"apt-get install {package}" if package else f"install the Host's {what}"
+        return Finding(False, what, f"{name} not found", fix)
+    if var == "AR":
+        return Finding(True, what, program)
     done = process.capture([program, "-dumpmachine"])
     target = done.stdout.strip()
-    if not same_target(target, triple):
+    if target and not same_target(target, triple):
         return Finding(
             False,
-            "C compiler",
+            what,
             f"{program} builds for {target}, not {triple}",
-            "recreate the environment with --cc for the Host",
+            f"recreate the environment with {option} for the Host",
         )
-    return Finding(True, "C compiler", f"{program} ({target})")
+    return Finding(True, what, f"{program} ({target or 'cannot tell'})")
 
 
 def _file(path: Optional[str], what: str, fix: str) -> Finding:
@@ -84,7 +96,7 @@ def check(env_dir: Path) -> List[Finding]:
     sysroot = record.get("sysroot") or ""
     include = str(host_vars.get("INCLUDEPY", ""))
     recreate = "recreate the environment with --clear"
-    findings = [_compiler(host_vars, triple)]
+    findings = [_compiler(host_vars, triple, *tool) for tool in _TOOLS]
     multiarch = str(host_vars.get("MULTIARCH", ""))
     version = str(host_vars.get("VERSION", ""))
     debian = by_multiarch(multiarch)

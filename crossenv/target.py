@@ -114,8 +114,11 @@ def describe(
     machdep = text_var(config, "MACHDEP", "linux") or "linux"
     sys_platform = "linux" if machdep.startswith("linux") else machdep
     triple = text_var(config, "HOST_GNU_TYPE") or text_var(config, "MULTIARCH")
-    machine = machine or machine_from_triple(triple)
     multiarch = text_var(config, "MULTIARCH")
+    _check_overrides(
+        find(multiarch, triple, machine_from_triple(triple), _big_endian(config)), machine, platform
+    )
+    machine = machine or machine_from_triple(triple)
     platform = platform or _platform_of(config, sys_platform, machine)
     sizeof = config.get("SIZEOF_VOID_P", 8)
     abiflags = text_var(config, "ABIFLAGS")
@@ -147,6 +150,27 @@ def describe(
         kernel_release=kernel_release,
         sizes=c_sizes(config),
     )
+
+
+def _check_overrides(row: Optional[Arch], machine: Optional[str], platform: Optional[str]) -> None:
+    """Refuse a ``--machine`` or Linux ``--platform-tag`` of a CPU the Host's code cannot run on.
+
+    Cross-python would report it, wheels would be tagged with it, and every
+    build would be refused by the checks on what is built (exit 2 instead).
+    """
+    if row is None:
+        return
+    for option, value, named in (
+        ("--machine", machine, machine),
+        ("--platform-tag", platform, (platform or "").partition("-")[2]),
+    ):
+        if value is None or (option == "--platform-tag" and not value.startswith("linux-")):
+            continue
+        if named not in row.machines:
+            raise UsageError(
+                f"{option} {value}: the Host's {row.debian} code does not run on {named} "
+                f"(it runs on {', '.join(row.machines)})"
+            )
 
 
 #: The C types whose size a build may ask about, and the ``SIZEOF_*``

@@ -63,16 +63,45 @@ def _install_hint(multiarch: str) -> str:
     return f"apt-get install {package}" if package else "your system's cross compiler for the Host"
 
 
-def _resolve(program: str, relative: bool, what: str, multiarch: str) -> str:
+def _resolve(program: str, relative: bool, what: str, multiarch: str, given: bool) -> str:
     found = shutil.which(program)
-    if found is None and what != "C compiler":
+    if found is None and what != "C compiler" and not given:
         return program  # only needed by some builds; they will name it if missing
     if found is None:
+        option = {"C compiler": "--cc", "C++ compiler": "--cxx", "archiver": "--ar"}[what]
         raise ToolchainError(
             f"{what} '{program}' not found on PATH; install the cross toolchain "
-            f"({_install_hint(multiarch)}) or choose one with --cc"
+            f"({_install_hint(multiarch)}) or choose one with {option}"
         )
     return program if relative else os.path.abspath(found)
+
+
+def _check_target(
+    program: str, what: str, host: str, given: bool, runner: Runner, warn: Callable[[str], None]
+) -> str:
+    """What ``program -dumpmachine`` says; ``host`` when a compiler the user named cannot tell.
+
+    Every compiler must build for the Host: one that says it builds for
+    another machine is refused (crossenv 1.x only warned; an environment
+    whose every build would be refused is no use).  One the user named that
+    cannot say (qcc has no ``-dumpmachine``) gets a warning, as in 1.x, and
+    the checks on every built wheel still catch code for another machine.
+    """
+    try:
+        target = runner([shutil.which(program) or program, "-dumpmachine"])
+        if not target:
+            raise ToolchainError(f"{program} -dumpmachine printed nothing")
+    except ToolchainError as exc:
+        if not given:
+            raise
+        warn(f"cannot tell what the {what} {program} builds for ({exc}); taking it as the Host's")
+        return host
+    if host and not same_target(target, host):
+        raise ToolchainError(
+            f"{what} {program} builds for {target}, but Host-python is for {host}; "
+            "choose the right one with --cc/--cxx or --cross-prefix"
+        )
+    return target
 
 
 def _guess(program: str, prefix: Optional[str], multiarch: str) -> str:
@@ -94,8 +123,9 @@ def choose(
     cross_prefix: Optional[str] = None,
     relative: bool = False,
     runner: Runner = run,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> Toolchain:
-    """Pick CC, CXX and AR for the Host and check CC's target.
+    """Pick CC, CXX and AR for the Host and check what the compilers build for.
 
     Explicit ``cc``/``cxx``/``ar`` win; then ``cross_prefix`` + the recorded
     program; then the recorded program itself (Debian records
@@ -113,11 +143,8 @@ def choose(
             program = given
         else:
             program = _guess(_program(text_var(config, var)) or default, cross_prefix, multiarch)
-        picked.append(_resolve(program, relative, what, multiarch))
-    target = runner([shutil.which(picked[0]) or picked[0], "-dumpmachine"])
-    if host and not same_target(target, host):
-        raise ToolchainError(
-            f"compiler {picked[0]} builds for {target}, but Host-python is for {host}; "
-            "choose the right one with --cc/--cxx or --cross-prefix"
-        )
+        picked.append(_resolve(program, relative, what, multiarch, bool(given)))
+    target = _check_target(picked[0], "C compiler", host, bool(cc), runner, warn)
+    if shutil.which(picked[1]) is not None and picked[1] != picked[0]:
+        _check_target(picked[1], "C++ compiler", host, bool(cxx), runner, warn)
     return Toolchain(cc=picked[0], cxx=picked[1], ar=picked[2], target=target)

@@ -69,6 +69,18 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "builds for x86_64",
     ),
     (
+        "archiver that does not exist",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--ar", "/nonexistent/ar"],
+        5,
+        "archiver '/nonexistent/ar' not found on PATH",
+    ),
+    (
+        "C++ compiler for another machine",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--cxx", "g++"],
+        5,
+        "C++ compiler /usr/bin/g++ builds for x86_64",
+    ),
+    (
         "host is a directory",
         lambda t: [str(t / "root"), str(t / "env")],
         3,
@@ -284,3 +296,14 @@ def test_env_dir_that_links_to_an_empty_folder_is_made_there(tmp_path: Path) -> 
     assert main([str(host), str(tmp_path / "link"), "-q", "--without-pip"]) == 0
     assert (tmp_path / "link").is_symlink()
     assert (tmp_path / "real" / "cross" / "pyvenv.cfg").is_file()
+
+
+def test_a_compiler_that_cannot_say_what_it_builds_for_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As crossenv 1.x: a compiler the user names and that has no -dumpmachine (qcc)."""
+    host = make_debian_tree(tmp_path / "root")
+    argv = [str(host), str(tmp_path / "env"), "-q", "--without-pip", "--cxx", "/bin/true"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "crossenv: warning: cannot tell what the C++ compiler /bin/true builds for" in err

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Tuple
+from typing import Optional, Tuple
 
 import pytest
 
@@ -219,3 +219,27 @@ def test_manylinux_spellings_of_crossenv_1(
 def test_wrong_manylinux_tags_are_refused(spec: str, message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):
         target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"), manylinux=(spec,))
+
+
+@pytest.mark.parametrize(
+    ("fixture", "machine", "platform", "refused"),
+    [
+        ("debian-bookworm-arm64-3.11.py", "x86_64", None, "--machine x86_64"),
+        ("debian-bookworm-arm64-3.11.py", None, "linux-x86_64", "--platform-tag linux-x86_64"),
+        ("debian-bookworm-armhf-3.11.py", "aarch64", None, "--machine aarch64"),
+        ("debian-bookworm-s390x-3.11.py", None, "linux-ppc64le", "--platform-tag linux-ppc64le"),
+    ],
+)
+def test_overrides_for_another_cpu_are_refused(
+    fixture: str, machine: Optional[str], platform: Optional[str], refused: str
+) -> None:
+    with pytest.raises(UsageError, match=re.escape(refused) + ": the Host's .* code does not run"):
+        target.describe(fixture_vars(fixture), machine=machine, platform=platform)
+
+
+def test_overrides_the_host_runs_are_taken() -> None:
+    armhf = fixture_vars("debian-bookworm-armhf-3.11.py")
+    assert target.describe(armhf, machine="armv8l").machine == "armv8l"
+    assert target.describe(armhf, platform="linux-armv7l").platform == "linux-armv7l"
+    android = fixture_vars("android-arm64-3.13.py")  # not a linux- platform: taken as given
+    assert target.describe(android, platform="android-24-arm64_v8a").platform.startswith("android")
