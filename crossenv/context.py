@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Optional
 
-from . import folders
+from . import folders, launchers
 from .host import HostPython
 from .layout import Settings
 from .sysconfigdata import ConfigVars
@@ -53,3 +54,29 @@ class Context:
     def write(self, files: folders.Files) -> None:
         """Write ``files`` (named by their final paths) into the staging folder."""
         folders.write_files(files, self.env_dir, self.root)
+
+
+#: What venv and pip write with the path they were given, the staging folder;
+#: every other file names the environment's final path from the start.
+_PATH_FILES = ("build/pyvenv.cfg", "cross/pyvenv.cfg", "build/bin/*", "cross/bin/*")
+
+
+def rewrite_paths(env_dir: Path, old: str, new: str) -> None:
+    """Rewrite ``old`` to ``new`` in what venv and pip wrote in ``env_dir``.
+
+    A path appears as it is or, in venv's ``activate`` of newer Pythons, as
+    one single-quoted shell word; each becomes the same spelling of ``new``.
+    """
+    pairs = {old: new, launchers.sh_quoted(old)[1:-1]: launchers.sh_quoted(new)[1:-1]}
+    replacements = [(os.fsencode(a), os.fsencode(b)) for a, b in pairs.items()]
+    for pattern in _PATH_FILES:
+        for path in env_dir.glob(pattern):
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+                continue
+            data = original = path.read_bytes()
+            for old_bytes, new_bytes in replacements:
+                data = data.replace(old_bytes, new_bytes)
+            if data != original:
+                mode = path.stat().st_mode
+                path.write_bytes(data)
+                os.chmod(path, mode)
