@@ -127,21 +127,22 @@ def test_clear_refuses_a_directory_that_is_not_ours(setup: Setup, tmp_path: Path
 
 
 def test_without_pip_options(setup: Setup, tmp_path: Path) -> None:
-    no_build_pip = tmp_path / "no build pip"
-    assert create(setup, no_build_pip, "--without-pip").returncode == 0
-    setup.run([no_build_pip / "bin" / "pip", "--version"])
-    assert (
-        subprocess.run(
-            [no_build_pip / "bin" / "build-pip", "--version"], capture_output=True
-        ).returncode
-        != 0
-    )
+    # --without-pip: no pip anywhere (crossenv 1.x), and no launcher that would only fail.
+    no_pip = tmp_path / "no pip"
+    assert create(setup, no_pip, "--without-pip").returncode == 0
+    assert not [path.name for path in (no_pip / "bin").iterdir() if "pip" in path.name]
+    for python in ("python", "build-python"):
+        refused = subprocess.run(
+            [no_pip / "bin" / python, "-m", "pip", "--version"], capture_output=True, text=True
+        )
+        assert refused.returncode != 0 and "No module named pip" in refused.stderr, python
 
     no_cross_pip = tmp_path / "no cross pip"
     assert create(setup, no_cross_pip, "--without-cross-pip").returncode == 0
     setup.run([no_cross_pip / "bin" / "build-pip", "--version"])
+    assert not (no_cross_pip / "bin" / "pip").exists()
     refused = subprocess.run(
-        [no_cross_pip / "bin" / "pip", "--version"], capture_output=True, text=True
+        [no_cross_pip / "bin" / "python", "-m", "pip", "--version"], capture_output=True, text=True
     )
     assert refused.returncode != 0 and "No module named pip" in refused.stderr
 
