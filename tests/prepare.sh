@@ -13,6 +13,7 @@ for triple in aarch64-linux-gnu arm-linux-gnueabihf arm-linux-gnueabi \
 done
 # shellcheck disable=SC2086  # program:package words
 for pair in $compilers \
+            aarch64-linux-gnu-gfortran:gfortran-aarch64-linux-gnu \
             qemu-aarch64:qemu-user \
             qemu-s390x:qemu-user \
             qemu-arm:qemu-user \

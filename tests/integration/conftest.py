@@ -317,7 +317,11 @@ CI_RECIPE_PAIR = Pair("3.11", "bookworm", DEBIAN_PYTHON)
 #: Tests of the ``setup`` fixture that CI runs with :data:`CI_RECIPE_PAIR` only:
 #: what they check does not depend on the Build-python.
 ONE_PAIR_IN_CI = frozenset(
-    {"test_recipe", "test_cross_expose_lets_build_no_isolation_see_only_what_it_needs"}
+    {
+        "test_recipe",
+        "test_cross_expose_lets_build_no_isolation_see_only_what_it_needs",
+        "test_fortran_through_the_meson_cross_file",
+    }
 )
 
 

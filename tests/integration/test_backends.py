@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 from packaging.utils import parse_wheel_filename
+
+from crossenv import sysroot
 
 from .conftest import Setup, copy_project, elf_machine
 
@@ -131,3 +134,39 @@ def test_numpy_c_api_gets_the_hosts_headers(setup: Setup, tmp_path: Path) -> Non
     check_built(setup, "npdemo")
     out = setup.on_target("import npdemo; print(npdemo.arange(10).sum(), npdemo.longdouble_size())")
     assert out.split() == ["45", "16"]
+
+
+FORTRAN = """program triangle
+  integer :: i, total
+  total = 0
+  do i = 1, 10
+    total = total + i
+  end do
+  print '(I0)', total
+end program triangle
+"""
+
+
+def test_fortran_through_the_meson_cross_file(setup: Setup, tmp_path: Path) -> None:
+    """The Host's gfortran, installed when the environment was made, is meson's (scipy's need)."""
+    cross_file = setup.env_dir / "cross" / "crossenv-meson.ini"
+    assert "\nfortran = [" in cross_file.read_text(encoding="utf-8")
+    setup.run([setup.bin / "build-pip", "install", "meson", "ninja"])
+    project = tmp_path / "fortran project"
+    project.mkdir()
+    (project / "meson.build").write_text(
+        "project('triangle', 'fortran')\n"
+        "executable('triangle', 'triangle.f90', link_args: ['-static-libgfortran'])\n",
+        encoding="utf-8",
+    )
+    (project / "triangle.f90").write_text(FORTRAN, encoding="utf-8")
+    build_bin = setup.env_dir / "build" / "bin"
+    env = {**os.environ, "PATH": f"{build_bin}{os.pathsep}{os.environ['PATH']}"}
+    setup.run(
+        [build_bin / "meson", "setup", "out", "--cross-file", cross_file], cwd=project, env=env
+    )
+    setup.run([build_bin / "ninja", "-C", "out"], cwd=project, env=env)
+    program = project / "out" / "triangle"
+    assert elf_machine(program) == AARCH64
+    out = setup.run([*sysroot.qemu_command("arm64", setup.sysroot), program]).stdout
+    assert out.strip() == "55"
