@@ -29,19 +29,27 @@ def main_parser() -> argparse.ArgumentParser:
         help="the Host's Python interpreter (only its files are read)",
     )
     parser.add_argument(
-        "env_dir", metavar="ENV_DIR", type=Path, help="directory to create the environment in"
+        "env_dirs",
+        metavar="ENV_DIR",
+        type=Path,
+        nargs="+",
+        help="directory to create the environment in (several make several environments; "
+        "an existing one is updated, and the files of yours in it are kept)",
     )
     tools = parser.add_argument_group("toolchain")
     tools.add_argument(
         "--cc",
         type=_compiler,
-        help="C compiler for the Host (default: the one recorded "
-        "in Host-python's sysconfigdata, found on PATH)",
+        help="C compiler for the Host, split into words like a shell does, e.g. "
+        "'ccache aarch64-linux-gnu-gcc' (default: the one recorded in Host-python's "
+        "sysconfigdata, found on PATH)",
     )
-    tools.add_argument("--cxx", help="C++ compiler for the Host")
-    tools.add_argument("--ar", help="archiver for the Host")
     tools.add_argument(
-        "--cross-prefix",
+        "--cxx", type=_compiler, help="C++ compiler for the Host (shell words, as --cc)"
+    )
+    tools.add_argument("--ar", type=_compiler, help="archiver for the Host")
+    tools.add_argument(
+        "--toolchain-prefix",
         metavar="PREFIX",
         help="prefix of the cross tools, e.g. aarch64-linux-gnu- or "
         "/opt/tc/bin/arm-linux-gnueabihf-; used to name gcc, g++ and ar",
@@ -80,19 +88,28 @@ def main_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME=VALUE",
         help="set an environment variable whenever Cross-python runs; "
-        "operators: = (set), ?= (set if unset), += (append after a "
-        "space), := (append after ':') (repeatable)",
+        "operators: = (set), ?= (set if unset), += (append as it is, "
+        "e.g. 'CFLAGS+= -O3'), := (append after ':') (repeatable)",
     )
     hostopts.add_argument(
         "--machine",
         help="os.uname().machine of the Host (default: from its GNU triple, e.g. aarch64, armv7l)",
     )
     hostopts.add_argument(
-        "--platform-tag",
-        metavar="TAG",
+        "--sysconfig-platform",
+        metavar="PLATFORM",
         type=_platform,
         help="platform of the Host as sysconfig.get_platform() says it, "
         "e.g. linux-armv7l (its tag form linux_armv7l is accepted too)",
+    )
+    hostopts.add_argument(
+        "--platform-tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="accept wheels with this platform tag, e.g. manylinux2014_aarch64 "
+        "(repeatable); the tags given replace the ones the Host's glibc would "
+        "accept, as in crossenv 1.x",
     )
     hostopts.add_argument(
         "--manylinux",
@@ -124,11 +141,19 @@ def main_parser() -> argparse.ArgumentParser:
         help="give the Build layer access to Build-python's site-packages",
     )
     layers.add_argument(
+        "--cross-prefix",
+        metavar="DIR",
+        type=Path,
+        help="make the Cross-python layer in DIR instead of ENV_DIR/cross (a new or "
+        "empty folder, or one crossenv made; ENV_DIR/cross links to it)",
+    )
+    layers.add_argument(
         "--clear",
         action="store_true",
-        help="replace an existing crossenv environment (both layers)",
+        help="replace the layers of an existing environment (the Cross layer only "
+        "when it is not at --cross-prefix)",
     )
-    layers.add_argument("--clear-both", action="store_true", help="same as --clear")
+    layers.add_argument("--clear-both", action="store_true", help="replace both layers")
     layers.add_argument(
         "--clear-cross", action="store_true", help="recreate only the Cross-python layer"
     )
@@ -153,12 +178,12 @@ def main_parser() -> argparse.ArgumentParser:
 
 
 def _platform(tag: str) -> str:
-    """``--platform-tag``: sysconfig's spelling, from either spelling."""
+    """``--sysconfig-platform``: sysconfig's spelling, from either spelling."""
     if "-" in tag:
         return tag
     system, sep, rest = tag.partition("_")
     if not sep or not rest:
-        raise UsageError(f"--platform-tag {tag!r}: expected e.g. linux-armv7l")
+        raise UsageError(f"--sysconfig-platform {tag!r}: expected e.g. linux-armv7l")
     return f"{system}-{rest}"
 
 
@@ -193,20 +218,22 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         host_cc=args.cc,
         host_cxx=args.cxx,
         host_ar=args.ar,
-        toolchain_prefix=args.cross_prefix,
+        toolchain_prefix=args.toolchain_prefix,
+        cross_prefix=args.cross_prefix,
         host_relativize=args.relative_toolchain,
         host_config_vars=tuple(args.config_var),
         extra_env_vars=tuple(args.env),
         host_machine=args.machine,
-        platform=args.platform_tag,
+        sysconfig_platform=args.sysconfig_platform,
         manylinux_tags=tuple(args.manylinux),
+        platform_tags=tuple(args.platform_tag),
         shebang=args.shebang,
         strict=args.strict,
         system_site_packages=args.system_site_packages,
         with_build_pip=not args.without_pip,
         # As in crossenv 1.x: no pip anywhere.
         with_cross_pip=not (args.without_cross_pip or args.without_pip),
-        clear=clear_layers(args.clear or args.clear_both, args.clear_cross, args.clear_build),
+        clear=clear_layers(args.clear, args.clear_both, args.clear_cross, args.clear_build),
         prompt=args.prompt,
         verbose=args.verbose,
         log=log,
@@ -223,9 +250,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             if not args.quiet:
                 print(f"crossenv: {message}", file=sys.stderr)
 
-        env_dir = Path(os.path.abspath(args.env_dir))
-        builder(args, log).create(env_dir)
-        log(f"done. Activate with: . {shlex.quote(str(env_dir / 'bin' / 'activate'))}")
+        made = builder(args, log)
+        for given in args.env_dirs:
+            env_dir = Path(os.path.abspath(given))
+            made.create(env_dir)
+            log(f"done. Activate with: . {shlex.quote(str(env_dir / 'bin' / 'activate'))}")
 
     return cli.run("crossenv", command)
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import venv
 from pathlib import Path
-from typing import Callable, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
 
 from . import (
     __version__,
@@ -26,16 +26,25 @@ from . import (
     target,
     toolchain,
 )
+from ._runtime.config import CONFIG_FILE
 from .context import Context, rewrite_paths
-from .errors import CreationError, EnvDirError, Interrupted, VersionMismatchError, from_os_error
+from .errors import (
+    CreationError,
+    EnvDirError,
+    Interrupted,
+    UsageError,
+    VersionMismatchError,
+    from_os_error,
+)
 from .layout import Settings
 from .options import EnvAssignment
 
 #: The record of how the environment was made; it also marks a directory as ours.
-RECORD_FILE = "crossenv.cfg"
-#: What crossenv writes at the top of an environment; anything else there is
-#: the user's and is kept when the environment is replaced.
-OWN_ENTRIES = frozenset({"bin", "build", "cross", RECORD_FILE})
+RECORD_FILE = journal.ENTRIES[-1]
+#: crossenv's own entries at the top of an environment, in the order they are swapped.
+SWAP_ORDER = journal.ENTRIES
+#: What venv writes with the path it was given, in a Cross layer of its own.
+LAYER = ("pyvenv.cfg", "bin/*")
 
 Log = Callable[[str], None]
 
@@ -90,6 +99,9 @@ class CrossEnvBuilder:
     host_cc: Optional[str] = None
     host_cxx: Optional[str] = None
     host_ar: Optional[str] = None
+    #: Where the Cross-python layer goes instead of ``ENV_DIR/cross`` (a
+    #: new or empty folder, or one crossenv made; ``ENV_DIR/cross`` links there).
+    cross_prefix: Union[str, Path, None] = None
     #: Prefix of the cross tools, e.g. ``aarch64-linux-gnu-``.
     toolchain_prefix: Optional[str] = None
     #: Record compilers by name rather than by absolute path.
@@ -101,15 +113,19 @@ class CrossEnvBuilder:
     #: ``os.uname().machine`` of the Host (default: from its GNU triple).
     host_machine: Optional[str] = None
     #: ``sysconfig.get_platform()`` of the Host, e.g. ``linux-armv7l``.
-    platform: Optional[str] = None
-    #: Platform tags of wheels to accept; the first also tags built wheels.
+    sysconfig_platform: Optional[str] = None
+    #: manylinux tags of wheels to accept; the first also tags built wheels.
     manylinux_tags: Tuple[str, ...] = ()
+    #: Platform tags of wheels to accept instead of those the Host's glibc runs.
+    platform_tags: Tuple[str, ...] = ()
     #: Interpreter of installed scripts (default: the Host's own).
     shebang: Optional[str] = None
     #: Fail builds that fell back to pure Python or name Build folders.
     strict: bool = False
     #: Give the Build layer access to Build-python's system site-packages.
     system_site_packages: bool = False
+    #: crossenv 1.x's name for ``system_site_packages``.
+    build_system_site_packages: bool = False
     #: Install pip into the Build layer.
     with_build_pip: bool = True
     #: Let Cross-python run pip.
@@ -117,8 +133,10 @@ class CrossEnvBuilder:
     #: What activation shows before the prompt, in parentheses (default: the
     #: environment folder's name).
     prompt: Optional[str] = None
-    #: Which layers to remove first: any of ``"build"``, ``"cross"``; True for both.
-    clear: Union[bool, Tuple[str, ...]] = ()
+    #: Which layers to replace: crossenv 1.x's ``"default"`` (or True: the
+    #: Build layer, and the Cross layer unless it is at ``cross_prefix``),
+    #: ``"cross"``, ``"build"``, ``"both"``, or a tuple of layer names.
+    clear: Union[bool, str, Tuple[str, ...], None] = ()
     #: Log the Host's main variables too.
     verbose: bool = False
     #: Progress messages go here.
@@ -126,12 +144,31 @@ class CrossEnvBuilder:
     #: Warnings go here (even when progress is not shown).
     warn: Log = lambda message: print(f"crossenv: warning: {message}", file=sys.stderr)
 
+    def __post_init__(self) -> None:
+        # crossenv 1.x's spellings of the keywords' values.
+        self.system_site_packages = self.system_site_packages or self.build_system_site_packages
+        given: Any = self.extra_env_vars  # (name, op, value) tuples in 1.x
+        self.extra_env_vars = tuple(
+            item if isinstance(item, EnvAssignment) else EnvAssignment(*item) for item in given
+        )
+        items: Any = self.host_config_vars  # a dict in 1.x
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self.host_config_vars = tuple((str(name), str(value)) for name, value in pairs)
+        if isinstance(self.manylinux_tags, str) or isinstance(self.platform_tags, str):
+            raise UsageError("manylinux_tags and platform_tags take a list of tags, not a string")
+
     @property
     def cleared(self) -> Tuple[str, ...]:
-        """The layers to remove first."""
-        if isinstance(self.clear, bool):
-            return ("build", "cross") if self.clear else ()
-        return self.clear
+        """The layers to replace."""
+        clear = self.clear
+        if clear is True or clear == "default":
+            return ("build",) if self.cross_prefix else ("build", "cross")
+        if isinstance(clear, str):
+            names = {"both": ("build", "cross"), "build": ("build",), "cross": ("cross",)}
+            if clear not in names:
+                raise UsageError(f"clear={clear!r}: expected 'default', 'cross', 'build' or 'both'")
+            return names[clear]
+        return tuple(clear) if clear else ()
 
     def describe(self, env_dir: Path) -> Context:
         """Find and describe the Host and its compilers for ``env_dir``."""
@@ -153,15 +190,16 @@ class CrossEnvBuilder:
             cc=self.host_cc,
             cxx=self.host_cxx,
             ar=self.host_ar,
-            cross_prefix=self.toolchain_prefix,
+            prefix=self.toolchain_prefix,
             relative=self.host_relativize,
             warn=self.warn,
         )
         described = target.describe(
             config,
             machine=self.host_machine,
-            platform=self.platform,
-            manylinux=self.manylinux_tags,
+            platform=self.sysconfig_platform,
+            manylinux=tuple(self.manylinux_tags),
+            platform_tags=tuple(self.platform_tags),
             glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
             kernel_release=host.kernel_release(found.sysroot),
         )
@@ -189,33 +227,35 @@ class CrossEnvBuilder:
         return Context(env_dir, found, described, chosen, settings, recorded)
 
     def create(self, env_dir: Union[str, Path]) -> None:
-        """Create (or refresh the cleared layers of) the environment at ``env_dir``.
+        """Create (or update, or replace the cleared layers of) the environment at ``env_dir``.
 
-        Everything is built in a hidden sibling directory and renamed into
-        place at the end; on any failure or Ctrl-C that directory is removed
-        and an environment being replaced is left exactly as it was.
+        Everything is built in a hidden sibling directory and moved into
+        place at the end: a new ``env_dir`` by one rename; in an existing
+        folder only crossenv's own entries (:data:`SWAP_ORDER`) are swapped,
+        and the user's files stay where they are.  On any failure or Ctrl-C
+        the sibling is removed and an environment being replaced is left
+        exactly as it was.
         """
         context = self.describe(_env_path(env_dir))
         final = context.env_dir
+        cross = self._cross_prefix(final)
         try:
             journal.recover(final, self.log)
+            if cross is not None:
+                journal.recover(cross, self.log)
             existed = final.exists()
-            if existed and not is_crossenv(final):
-                if final.is_dir() and not any(final.iterdir()):
-                    existed = False
-                else:
-                    raise EnvDirError(f"{final} exists and is not a crossenv environment")
+            if existed:
+                self._check_existing(final)
+            new_cross = cross is not None and self._check_cross_prefix(cross)
         except OSError as exc:  # e.g. a name too long for the file system
             raise from_os_error(exc, f"cannot use {final}", EnvDirError) from None
-        if existed and not self.cleared:
-            raise EnvDirError(
-                f"{final} already exists; use --clear to replace it "
-                "(or --clear-cross / --clear-build for one layer)"
-            )
         made_parents: List[Path] = []
         try:
             made_parents = folders.make_parents(final.parent)
             work = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
+            if new_cross:
+                made_parents += folders.make_parents(cross.parent)  # type: ignore[union-attr]
+                context.cross_root = self._cross_work(cross) / "env"  # type: ignore[arg-type]
         except OSError as exc:
             folders.remove_empty(made_parents)
             raise from_os_error(exc, f"cannot write to {final.parent}", EnvDirError) from None
@@ -224,43 +264,119 @@ class CrossEnvBuilder:
         built = swapped = False
         try:
             with journal.held(work):
-                self._build(context, final if existed else None, borrowed)
+                ours = final if existed and is_crossenv(final) else None
+                self._build(context, ours, borrowed, cross)
                 rewrite_paths(context.root, str(context.root), str(final))
+                if context.cross_root is not None:
+                    rewrite_paths(
+                        context.cross_root, str(context.cross_root), str(context.cross_dir), LAYER
+                    )
                 built = True
-                self._swap(context.root, final, existed)
-                swapped = True
+                with folders.interrupts_held():  # a Ctrl-C now comes when it is done
+                    self._swap(context, work, existed)
+                    swapped = True
         except BaseException as exc:
-            # Built, and the staging folder gone: it was renamed into place.
+            # Built, and the staging folder gone: it was moved into place.
             swapped = swapped or (built and not os.path.lexists(context.root))
             if swapped:  # the new environment is in place: only the old copy is left
-                self._remove_old(work)
+                self._remove_old(work, context.cross_root)
                 if isinstance(exc, KeyboardInterrupt):
                     return  # done all the same: Ctrl-C came too late to undo it
                 raise
-            for name in borrowed:  # give kept layers and the user's files back
+            for name in borrowed:  # give kept layers back
                 os.rename(context.root / name, final / name)
             shutil.rmtree(work, ignore_errors=True)
+            if context.cross_root is not None:
+                shutil.rmtree(context.cross_root.parent, ignore_errors=True)
             folders.remove_empty(made_parents)
             if isinstance(exc, KeyboardInterrupt):
                 raise Interrupted("interrupted; nothing was changed") from None
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"cannot create {final}") from None
             raise
-        self._remove_old(work)
+        self._remove_old(work, context.cross_root)
+
+    def _cross_prefix(self, final: Path) -> Optional[Path]:
+        """Where the Cross layer goes when not in ``ENV_DIR/cross`` (``--cross-prefix``)."""
+        if not self.cross_prefix:
+            return None
+        path = _env_path(self.cross_prefix)
+        if path == final / "cross":
+            return None
+        if path == final or final in path.parents or path in final.parents:
+            raise EnvDirError(
+                f"--cross-prefix {path}: cannot hold or be inside the environment {final}"
+            )
+        return path
 
     @staticmethod
-    def _remove_old(work: Path) -> None:
-        """Remove the replaced environment's copy; Ctrl-C cannot stop it halfway now."""
+    def _check_existing(final: Path) -> None:
+        """An existing ``ENV_DIR`` must be an environment, or a folder with room for one."""
+        if not final.is_dir():
+            raise EnvDirError(f"{final} exists and is not a folder")
+        if is_crossenv(final):
+            return
+        taken = [name for name in SWAP_ORDER if os.path.lexists(final / name)]
+        if taken:
+            raise EnvDirError(
+                f"{final} is not a crossenv environment and already has "
+                f"{', '.join(taken)}; nothing was changed (choose another ENV_DIR)"
+            )
+
+    def _check_cross_prefix(self, cross: Path) -> bool:
+        """Tell whether the Cross layer is to be made at ``cross``; refuse a folder in use."""
+        if not cross.exists() or (cross.is_dir() and not any(cross.iterdir())):
+            return True
+        if not (cross / "pyvenv.cfg").is_file() or not (cross / CONFIG_FILE).is_file():
+            raise EnvDirError(
+                f"--cross-prefix {cross}: the folder holds other files; "
+                "name a new or empty folder, or one crossenv made"
+            )
+        return "cross" in self.cleared
+
+    @staticmethod
+    def _cross_work(cross: Path) -> Path:
+        return Path(tempfile.mkdtemp(prefix=f".{cross.name}.new-", dir=cross.parent))
+
+    @staticmethod
+    def _remove_old(work: Path, cross_root: Optional[Path]) -> None:
+        """Remove the replaced entries' copy; Ctrl-C cannot stop it halfway now."""
         with folders.interrupts_held(deliver=False):
             shutil.rmtree(work, ignore_errors=True)
+            if cross_root is not None:
+                shutil.rmtree(cross_root.parent, ignore_errors=True)
 
     @staticmethod
-    def _swap(new: Path, final: Path, existed: bool) -> None:
-        if not existed and final.exists():  # an empty directory that was there
-            final.rmdir()
-        folders.replace_tree(new, final, new.parent / "old")
+    def _swap(context: Context, work: Path, existed: bool) -> None:
+        root, final = context.root, context.env_dir
+        assert root is not None
+        if context.cross_root is None:
+            CrossEnvBuilder._swap_env(root, final, work, existed)
+            return
+        # The Cross layer of --cross-prefix first, put back if the rest fails.
+        cross, old_cross = Path(os.readlink(root / "cross")), context.cross_root.parent / "old"
+        if cross.is_dir() and not any(cross.iterdir()):
+            cross.rmdir()
+        folders.replace_tree(context.cross_root, cross, old_cross)
+        try:
+            CrossEnvBuilder._swap_env(root, final, work, existed)
+        except BaseException:
+            os.replace(cross, context.cross_root)
+            if old_cross.is_dir():
+                os.replace(old_cross, cross)
+            raise
 
-    def _build(self, context: Context, old: Optional[Path], borrowed: List[str]) -> None:
+    @staticmethod
+    def _swap_env(root: Path, final: Path, work: Path, existed: bool) -> None:
+        if not existed:
+            os.replace(root, final)
+            return
+        journal.swapping(work)
+        folders.swap_entries(root, final, work / "old", SWAP_ORDER)
+
+    def _build(
+        self, context: Context, old: Optional[Path], borrowed: List[str], cross: Optional[Path]
+    ) -> None:
         root = context.staged(context.env_dir)
         root.mkdir()
 
@@ -270,12 +386,12 @@ class CrossEnvBuilder:
             os.rename(old / name, root / name)  # type: ignore[operator]
             borrowed.append(name)
 
-        if old is not None:  # the user's own files in the environment stay
-            for entry in sorted(old.iterdir()):
-                if entry.name not in OWN_ENTRIES:
-                    borrow(entry.name)
         for layer, step in (("build", self.setup_build), ("cross", self.setup_cross)):
-            if old is not None and layer not in self.cleared:
+            if layer == "cross" and cross is not None:
+                os.symlink(cross, root / "cross")  # the layer lives at --cross-prefix
+                if context.cross_root is not None:
+                    step(context)
+            elif old is not None and layer not in self.cleared and os.path.lexists(old / layer):
                 borrow(layer)  # keep this layer of the environment being replaced
             else:
                 step(context)
@@ -373,11 +489,12 @@ class CrossEnvBuilder:
         context.write({context.env_dir / RECORD_FILE: (text, False)})
 
 
-def clear_layers(clear: bool, clear_cross: bool, clear_build: bool) -> tuple[str, ...]:
-    """Which layers the ``--clear*`` options remove."""
-    layers: List[str] = []
-    if clear or clear_build:
-        layers.append("build")
-    if clear or clear_cross:
-        layers.append("cross")
-    return tuple(layers)
+def clear_layers(clear: bool, both: bool, cross: bool, build: bool) -> Union[str, Tuple[()]]:
+    """What the ``--clear*`` options ask for, as :attr:`CrossEnvBuilder.clear` takes it."""
+    if both or (cross and (build or clear)):
+        return "both"
+    if cross:
+        return "cross"
+    if clear:  # the Build layer, and the Cross layer unless it is at --cross-prefix
+        return "default"
+    return "build" if build else ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 from . import folders, launchers
 from .host import HostPython
@@ -34,6 +34,9 @@ class Context:
     host_vars: ConfigVars
     #: Where the steps write (default: ``env_dir`` itself).
     root: Optional[Path] = None
+    #: Where the steps write the Cross layer, when it is made at a
+    #: ``--cross-prefix`` of its own (``env_dir/cross`` links there).
+    cross_root: Optional[Path] = None
     version: str = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
@@ -49,11 +52,15 @@ class Context:
 
     def staged(self, path: Path) -> Path:
         """Where the file the environment will have at ``path`` is written now."""
+        if self.cross_root is not None and (
+            path == self.cross_dir or self.cross_dir in path.parents
+        ):
+            return self.cross_root / path.relative_to(self.cross_dir)
         return path if self.root is None else self.root / path.relative_to(self.env_dir)
 
     def write(self, files: folders.Files) -> None:
         """Write ``files`` (named by their final paths) into the staging folder."""
-        folders.write_files(files, self.env_dir, self.root)
+        folders.write_files({self.staged(path): value for path, value in files.items()})
 
 
 #: What venv and pip write with the path they were given, the staging folder;
@@ -61,15 +68,17 @@ class Context:
 _PATH_FILES = ("build/pyvenv.cfg", "cross/pyvenv.cfg", "build/bin/*", "cross/bin/*")
 
 
-def rewrite_paths(env_dir: Path, old: str, new: str) -> None:
-    """Rewrite ``old`` to ``new`` in what venv and pip wrote in ``env_dir``.
+def rewrite_paths(
+    env_dir: Path, old: str, new: str, patterns: Tuple[str, ...] = _PATH_FILES
+) -> None:
+    """Rewrite ``old`` to ``new`` in what venv and pip wrote in ``env_dir`` (``patterns``).
 
     A path appears as it is or, in venv's ``activate`` of newer Pythons, as
     one single-quoted shell word; each becomes the same spelling of ``new``.
     """
     pairs = {old: new, launchers.sh_quoted(old)[1:-1]: launchers.sh_quoted(new)[1:-1]}
     replacements = [(os.fsencode(a), os.fsencode(b)) for a, b in pairs.items()]
-    for pattern in _PATH_FILES:
+    for pattern in patterns:
         for path in env_dir.glob(pattern):
             if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import List, Optional, Sequence
@@ -74,7 +75,7 @@ def meson_cross_file(target: HostDescription, tools: BuildTools) -> str:
         "c": [tools.cc, *sysroot],
         "cpp": [tools.cxx, *sysroot],
         **({"fortran": [tools.fortran, *sysroot]} if tools.fortran else {}),
-        "ar": [tools.ar],
+        "ar": shlex.split(tools.ar),
         "strip": [tools.strip],
         "pkg-config": ["pkg-config"],
         # meson's python module asks this interpreter for the extension
@@ -126,7 +127,7 @@ def cmake_toolchain(
         ("CMAKE_C_COMPILER", tools.cc),
         ("CMAKE_CXX_COMPILER", tools.cxx),
         *([("CMAKE_Fortran_COMPILER", tools.fortran)] if tools.fortran else []),
-        ("CMAKE_AR", tools.ar),
+        ("CMAKE_AR", shlex.split(tools.ar)[0]),  # a program, without flags
         ("CMAKE_STRIP", tools.strip),
     ]
     if tools.sysroot:

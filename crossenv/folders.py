@@ -7,7 +7,7 @@ import os
 import signal
 import tempfile
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 #: Files to write: each path with its text and whether it is executable.
 Files = Dict[Path, Tuple[str, bool]]
@@ -43,6 +43,36 @@ def replace_tree(new: Path, dest: Path, old: Path) -> None:
     except BaseException:
         with contextlib.suppress(OSError):
             os.replace(old, dest)
+        raise
+
+
+def swap_entries(new: Path, dest: Path, old: Path, names: Sequence[str]) -> None:
+    """Move each of ``names`` from ``new`` into ``dest``, what ``dest`` had there to ``old``.
+
+    Everything else in ``dest`` stays where it is.  Run again after a kill,
+    it finishes the moves that were left; on an error the moves made are
+    undone before the error goes on.  ``new`` is removed at the end, so its
+    absence says the swap is done.
+    """
+    old.mkdir(exist_ok=True)
+    made: List[Tuple[str, bool]] = []  # each name moved in, and whether one was moved out
+    try:
+        for name in names:
+            if not os.path.lexists(new / name):
+                continue  # moved in by a run that was cut short
+            moved_out = os.path.lexists(dest / name)
+            if moved_out:
+                os.replace(dest / name, old / name)
+            made.append((name, moved_out))
+            os.replace(new / name, dest / name)
+        new.rmdir()
+    except BaseException:
+        for name, moved_out in reversed(made):
+            with contextlib.suppress(OSError):
+                if not os.path.lexists(new / name):
+                    os.replace(dest / name, new / name)
+                if moved_out:
+                    os.replace(old / name, dest / name)
         raise
 
 

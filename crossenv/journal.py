@@ -1,18 +1,20 @@
 """Replacing an environment so that a kill at any moment can be recovered from.
 
 A replacement is built in a sibling folder ``.NAME.new-XXXX`` (see
-:meth:`crossenv.builder.CrossEnvBuilder.create`): ``env`` is the new
-environment, into which the layers kept and the user's own files are moved
-from the old one, and ``old`` is where the old one goes for the final swap.
-Each move is written to the folder's journal first.  A SIGTERM or SIGKILL
-skips the in-process rollback, so every run on that ``ENV_DIR`` first looks
-for such a folder and finishes what it finds:
+:meth:`crossenv.builder.CrossEnvBuilder.create`): ``env`` holds the
+environment's new entries, into which the layers kept are moved from the old
+one, and ``old`` is where the old entries go when the new ones are moved in
+(:func:`crossenv.folders.swap_entries`).  Each move out is written to the
+folder's journal first, and the swap is marked before it starts.  A SIGTERM
+or SIGKILL skips the in-process rollback, so every run on that ``ENV_DIR``
+first looks for such a folder and finishes what it finds:
 
+* the swap had started: it is finished (the new entries are complete by then);
 * the environment is still there: the replacement had not swapped yet, so
   everything the journal names goes back, and the folder goes;
-* the environment is gone and ``old`` is there: the swap was cut in half,
-  and the new environment (complete by then) takes its place;
-* the swap was done: the old environment's copy is removed.
+* the environment is gone and ``old`` is there: a whole-folder swap was cut
+  in half, and the new environment takes its place;
+* the swap was done: the old entries' copy is removed.
 """
 
 from __future__ import annotations
@@ -24,10 +26,18 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterator, List
 
+from . import folders
+
 #: The file in the sibling folder that lists what was moved out of ``ENV_DIR``.
 JOURNAL = "moved"
 #: Locked while a replacement runs, so that another run leaves its folder alone.
 LOCK = "lock"
+#: What crossenv writes at the top of an environment, in the order a
+#: replacement swaps them (the record, which marks the folder as ours, last);
+#: anything else there is the user's and stays where it is.
+ENTRIES = ("bin", "build", "cross", "crossenv.cfg")
+#: Written when the swap of the entries starts: from then on, finish it.
+SWAPPING = "swapping"
 
 
 @contextlib.contextmanager
@@ -67,6 +77,12 @@ def record(work: Path, name: str) -> None:
         os.fsync(stream.fileno())
 
 
+def swapping(work: Path) -> None:
+    """Note that the swap of the entries starts now."""
+    with open(work / SWAPPING, "w", encoding="utf-8") as stream:
+        os.fsync(stream.fileno())
+
+
 def moved(work: Path) -> List[str]:
     """What the journal of ``work`` says was moved out, in order."""
     try:
@@ -82,16 +98,17 @@ def recover(final: Path, log: Callable[[str], None]) -> None:
         if _in_use(work):  # another run is replacing it right now
             continue
         new, old = work / "env", work / "old"
-        if os.path.lexists(final) and not new.is_dir():
-            pass  # the swap was done: only the old environment's copy is left
-        elif os.path.lexists(final):
+        if (work / SWAPPING).exists() and new.is_dir():
+            folders.swap_entries(new, final, old, ENTRIES)
+            log(f"finished an interrupted replacement of {final}")
+        elif os.path.lexists(final) and new.is_dir():
             names = moved(work)
             for name in names:
                 if os.path.lexists(new / name) and not os.path.lexists(final / name):
                     os.rename(new / name, final / name)
             if names:
                 log(f"put back what an interrupted replacement had moved: {', '.join(names)}")
-        elif old.is_dir() and new.is_dir():
+        elif not os.path.lexists(final) and old.is_dir() and new.is_dir():
             os.rename(new, final)
             log(f"finished an interrupted replacement of {final}")
         shutil.rmtree(work, ignore_errors=True)

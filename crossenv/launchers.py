@@ -1,4 +1,8 @@
-"""Write ``ENV_DIR/bin``: the launchers and the ``activate`` scripts, every path quoted."""
+"""Write ``ENV_DIR/bin``: the launchers and the ``activate`` scripts, every path quoted.
+
+``cross-run`` also gets ``ENV_DIR/cross/crossenv-run/sitecustomize.py`` (see
+:data:`RUN_SITECUSTOMIZE`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import shlex
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from . import toolchain
 from .folders import Files, write_files
 
 
@@ -67,12 +72,20 @@ def render_launcher(name: str, command: List[str]) -> str:
 
 
 def render_guard(
-    name: str, compiler: str, sysroot: str, python_prefix: str, guard: List[str]
+    name: str, command: str, sysroot: str, python_prefix: str, guard: List[str]
 ) -> str:
-    """The text of one compiler guard launcher (``templates/guard.sh``)."""
+    """The text of one compiler guard launcher (``templates/guard.sh``).
+
+    ``command`` is the compiler in shell words: its launcher (ccache) and
+    flags are part of every command the guard lets through.
+    """
+    launcher, compiler, flags = toolchain.split(command)
     values = {
         "__NAME__": name,
         "__COMPILER__": shlex.quote(compiler),
+        "__LAUNCHER__": " ".join(shlex.quote(word) for word in launcher),
+        "__FLAGS__": " ".join(shlex.quote(word) for word in flags),
+        "__RUN__": shlex.quote(shlex.join([*launcher, compiler])),
         "__SYSROOT__": shlex.quote(sysroot),
         "__PYTHON_PREFIX__": shlex.quote(python_prefix),
         "__GUARD__": " ".join(shlex.quote(word) for word in guard),
@@ -171,16 +184,74 @@ def sh_quoted(value: str) -> str:
     return "'" + value.replace("'", "'\"'\"'") + "'"
 
 
+#: The folder ``cross-run`` puts first on the Host-python's path: it holds
+#: only :data:`RUN_SITECUSTOMIZE`.
+RUN_SITE = Path("cross") / "crossenv-run"
+#: The ``.pth`` file that starts Cross-python's runtime (``_crossenv``): for
+#: Cross-python only, so the Host-python of ``cross-run`` skips it.
+CROSS_PYTHON_PTH = "_crossenv.pth"
+
+#: ``RUN_SITE/sitecustomize.py``, run by the Host-python of ``cross-run``
+#: (any version the Host has: plain Python 3). It makes the Cross
+#: site-packages a site dir, as a venv's is, so that its ``.pth`` files work
+#: (editable installs), then runs the ``sitecustomize`` the Host-python would
+#: have run without it (Debian's, or one on the user's ``PYTHONPATH``).
+RUN_SITECUSTOMIZE = '''\
+"""Written by crossenv for cross-run: the environment's site-packages as a site dir."""
+import os
+import site
+import sys
+
+SITE = __SITE__
+SKIP = __SKIP__
+
+
+def _crossenv_run():
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [path for path in sys.path if not path or os.path.abspath(path) != here]
+    # The .pth files of SITE (on PYTHONPATH already), in the order site reads them.
+    try:
+        names = sorted(os.listdir(SITE))
+    except OSError:
+        names = []
+    for name in names:
+        if name.endswith(".pth") and not name.startswith(".") and name not in SKIP:
+            site.addpackage(SITE, name, None)
+    # The sitecustomize this Host-python would have run without this one.
+    from importlib.machinery import PathFinder
+    from importlib.util import module_from_spec
+
+    spec = PathFinder.find_spec("sitecustomize", sys.path)
+    if spec is not None and spec.loader is not None:
+        module = module_from_spec(spec)
+        sys.modules["sitecustomize"] = module
+        spec.loader.exec_module(module)
+
+
+_crossenv_run()
+'''
+
+
+def render_run_sitecustomize(site: str) -> str:
+    """The text of ``RUN_SITE/sitecustomize.py`` for the Cross site-packages ``site``."""
+    text = RUN_SITECUSTOMIZE.replace("__SKIP__", repr((CROSS_PYTHON_PTH,)))
+    return text.replace("__SITE__", repr(site))
+
+
 def render_cross_run(
-    qemu: str, sysroot: str, host_python: str, site: str, qemu_cpu: str = ""
+    qemu: str, sysroot: str, host_python: str, site: str, qemu_cpu: str = "", *, run_site: str
 ) -> str:
-    """The text of ``bin/cross-run``: Host-python under qemu-user (``-cpu qemu_cpu``)."""
+    """The text of ``bin/cross-run``: Host-python under qemu-user (``-cpu qemu_cpu``).
+
+    ``run_site`` is the folder of :func:`render_run_sitecustomize`'s file.
+    """
     text = _template("cross-run.sh")
     for key, value in (
         ("QEMU_CPU", qemu_cpu),
         ("QEMU", qemu),
         ("SYSROOT", sysroot),
         ("HOST_PYTHON", host_python),
+        ("RUN_SITE", run_site),
         ("SITE", site),
     ):
         text = text.replace(f"__{key}__", sh_quoted(value))
@@ -197,7 +268,8 @@ def files(
     """``env_dir/bin`` with every launcher and the ``activate`` scripts (pure).
 
     ``cross_run`` holds ``qemu``, ``sysroot``, ``host_python`` and ``site``
-    for ``bin/cross-run``.  ``python3-config`` and its aliases go to ``cross/bin``.
+    for ``bin/cross-run``, which also gets ``RUN_SITE/sitecustomize.py``.
+    ``python3-config`` and its aliases go to ``cross/bin``.
     Activation marks the prompt with ``prompt`` (default: the folder's name).
     """
     bindir = env_dir / "bin"
@@ -209,7 +281,13 @@ def files(
     result[bindir / "activate.fish"] = (render_activate_fish(env_dir, prompt), False)
     result[bindir / "activate.csh"] = (render_activate_csh(env_dir, prompt), False)
     if cross_run is not None:
-        result[bindir / "cross-run"] = (render_cross_run(**cross_run), True)
+        run_site = env_dir / RUN_SITE
+        result[bindir / "cross-run"] = (
+            render_cross_run(**cross_run, run_site=str(run_site)),
+            True,
+        )
+        site_text = render_run_sitecustomize(cross_run["site"])
+        result[run_site / "sitecustomize.py"] = (site_text, False)
     for name, command in config_commands(env_dir, version).items():
         result[env_dir / "cross" / "bin" / name] = (render_launcher(name, command), True)
     return result

@@ -15,7 +15,7 @@ from .host import HostPython
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars, text_var
 from .target import HostDescription
-from .toolchain import Toolchain
+from .toolchain import Toolchain, program
 
 if TYPE_CHECKING:
     from ._runtime.config import Config
@@ -106,15 +106,15 @@ def build_tools(
         cc=guarded(env_dir, toolchain.cc),
         cxx=guarded(env_dir, toolchain.cxx),
         ar=toolchain.ar,
-        strip=crossfiles.sibling_tool(toolchain.cc, "strip"),
-        ranlib=crossfiles.sibling_tool(toolchain.cc, "ranlib"),
+        strip=crossfiles.sibling_tool(program(toolchain.cc), "strip"),
+        ranlib=crossfiles.sibling_tool(program(toolchain.cc), "ranlib"),
         python=str(env_dir / "cross" / "bin" / "python"),
         include_dir=text_var(vars_, "INCLUDEPY"),
         sysroot=sysroot,
         emulator=crossfiles.emulator(target, sysroot),
         pkg_config_root=pkg_root,
         pkg_config_dirs=crossfiles.pkg_config_dirs(pkg_root, target.multiarch) if pkg_root else (),
-        fortran=_fortran(toolchain.cc),
+        fortran=_fortran(program(toolchain.cc)),
     )
 
 
@@ -151,9 +151,9 @@ PYO3_DIR = Path("cross") / "lib" / "crossenv-pyo3"
 RUST_BIN = Path("cross") / "rust-bin"
 
 
-def guarded(env_dir: Path, program: str) -> str:
-    """The guard launcher that stands for the compiler ``program``."""
-    return str(env_dir / GUARD_DIR / Path(program).name)
+def guarded(env_dir: Path, command: str) -> str:
+    """The guard launcher that stands for the compiler ``command`` (launcher, flags and all)."""
+    return str(env_dir / GUARD_DIR / Path(program(command)).name)
 
 
 def guarded_toolchain(env_dir: Path, toolchain: Toolchain) -> Toolchain:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Mapping, Optional, Tuple
+from typing import List, Mapping, Optional, Tuple
 
 from .arch import ARCHES, Arch, by_triple, find
 from .errors import UsageError
@@ -99,6 +99,7 @@ def describe(
     machine: Optional[str] = None,
     platform: Optional[str] = None,
     manylinux: Tuple[str, ...] = (),
+    platform_tags: Tuple[str, ...] = (),
     glibc: Optional[Tuple[int, int]] = None,
     kernel_release: str = "",
 ) -> HostDescription:
@@ -109,7 +110,9 @@ def describe(
     as pip on the Host would.  ``manylinux`` tags (crossenv 1.x's spellings,
     see :func:`manylinux_glibc`) declare the glibc instead, the newest one
     given: Cross-python reports it, and the first tag given, in its PEP 600
-    spelling, tags built wheels.
+    spelling, tags built wheels.  ``platform_tags`` (``--platform-tag``)
+    replace the accepted tags, as in crossenv 1.x (see :func:`given_tags`);
+    the Host's plain tag, which wheels built here carry, always stays last.
     """
     machdep = text_var(config, "MACHDEP", "linux") or "linux"
     sys_platform = "linux" if machdep.startswith("linux") else machdep
@@ -125,12 +128,16 @@ def describe(
     plain_tag = tag_safe(platform)
     row = find(multiarch, triple, machine, _big_endian(config))
     native = row.machines if row is not None and machine in row.machines else (machine,)
-    declared = [manylinux_glibc(spec, tuple(map(tag_safe, native))) for spec in manylinux]
-    if declared:
-        glibc = max(version for version, _ in declared)
+    native_tags = tuple(map(tag_safe, native))
+    declared = [manylinux_glibc(spec, native_tags) for spec in manylinux]
+    given, given_glibc = given_tags(platform_tags, native_tags)
+    if declared or given_glibc:
+        glibc = max([version for version, _ in declared] + given_glibc)
     arches = dict.fromkeys([*(arch for _, arch in declared), tag_safe(machine)])
     auto = [tag for arch in arches for tag in manylinux_tags(arch, glibc)] if glibc else []
-    tags = tuple(dict.fromkeys((*auto, plain_tag)))
+    if platform_tags:  # the user's list replaces what the Host's glibc would accept
+        auto = [tag for version, arch in declared for tag in manylinux_tags(arch, version)]
+    tags = tuple(dict.fromkeys((*given, *auto, plain_tag)))
     first = declared[0] if declared else None
     wheel_tag = f"manylinux_{first[0][0]}_{first[0][1]}_{first[1]}" if first else ""
     return HostDescription(
@@ -153,7 +160,7 @@ def describe(
 
 
 def _check_overrides(row: Optional[Arch], machine: Optional[str], platform: Optional[str]) -> None:
-    """Refuse a ``--machine`` or Linux ``--platform-tag`` of a CPU the Host's code cannot run on.
+    """Refuse a ``--machine`` or Linux ``--sysconfig-platform`` of a CPU the Host cannot run.
 
     Cross-python would report it, wheels would be tagged with it, and every
     build would be refused by the checks on what is built (exit 2 instead).
@@ -162,9 +169,9 @@ def _check_overrides(row: Optional[Arch], machine: Optional[str], platform: Opti
         return
     for option, value, named in (
         ("--machine", machine, machine),
-        ("--platform-tag", platform, (platform or "").partition("-")[2]),
+        ("--sysconfig-platform", platform, (platform or "").partition("-")[2]),
     ):
-        if value is None or (option == "--platform-tag" and not value.startswith("linux-")):
+        if value is None or (option == "--sysconfig-platform" and not value.startswith("linux-")):
             continue
         if named not in row.machines:
             raise UsageError(
@@ -203,7 +210,9 @@ _MANYLINUX = re.compile(
 )
 
 
-def manylinux_glibc(spec: str, native: Tuple[str, ...]) -> Tuple[Tuple[int, int], str]:
+def manylinux_glibc(
+    spec: str, native: Tuple[str, ...], option: str = "--manylinux"
+) -> Tuple[Tuple[int, int], str]:
     """The glibc a ``--manylinux`` spelling stands for, and its architecture.
 
     crossenv 1.x's spellings: ``manylinux1``, ``manylinux2010``,
@@ -216,14 +225,12 @@ def manylinux_glibc(spec: str, native: Tuple[str, ...]) -> Tuple[Tuple[int, int]
     found = _MANYLINUX.fullmatch(spec)
     if found is None:
         raise UsageError(
-            f"--manylinux {spec!r}: not a manylinux tag "
+            f"{option} {spec!r}: not a manylinux tag "
             "(manylinux2014, manylinux_2_28, or either with the architecture)"
         )
     arch = found.group("arch") or native[0]
     if arch not in native:
-        raise UsageError(
-            f"--manylinux {spec!r} is a tag for {arch}, not for the Host ({native[0]})"
-        )
+        raise UsageError(f"{option} {spec!r} is a tag for {arch}, not for the Host ({native[0]})")
     legacy = found.group("legacy")
     if legacy:
         version = next(key for key, name in _LEGACY.items() if name == f"manylinux{legacy}")
@@ -232,10 +239,55 @@ def manylinux_glibc(spec: str, native: Tuple[str, ...]) -> Tuple[Tuple[int, int]
     oldest = (2, 5) if arch in ("x86_64", "i686") else (2, 17)
     if version < oldest:
         raise UsageError(
-            f"--manylinux {spec!r}: manylinux has {arch} wheels from glibc "
+            f"{option} {spec!r}: manylinux has {arch} wheels from glibc "
             f"{oldest[0]}.{oldest[1]} (manylinux2014) on"
         )
     return version, arch
+
+
+_MUSLLINUX = re.compile(r"musllinux_(?P<major>[0-9]+)_(?P<minor>[0-9]+)(?:_(?P<arch>.+))?")
+_TAG = re.compile(r"[a-z0-9_]+")
+
+
+def given_tags(
+    specs: Tuple[str, ...], native: Tuple[str, ...]
+) -> Tuple[List[str], List[Tuple[int, int]]]:
+    """The accepted platform tags a ``--platform-tag`` list stands for, and its glibcs.
+
+    A manylinux tag is spelled as :func:`manylinux_glibc` takes it and
+    stands for the older manylinux tags too (pip on the Host accepts them);
+    ``musllinux_X_Y`` and ``linux`` tags get or must name one of the Host's
+    ``native`` architectures; other tags (``android_24_arm64_v8a``) must be
+    well-formed.  ``linux-armv7l`` is sysconfig's spelling, for
+    ``--sysconfig-platform``.
+    """
+    tags: List[str] = []
+    versions: List[Tuple[int, int]] = []
+    for spec in specs:
+        option = f"--platform-tag {spec!r}"
+        if "-" in spec:
+            raise UsageError(
+                f"{option}: a wheel platform tag has no '-' (linux_armv7l); "
+                "sysconfig.get_platform() is set with --sysconfig-platform"
+            )
+        if _MANYLINUX.fullmatch(spec):
+            version, arch = manylinux_glibc(spec, native, "--platform-tag")
+            versions.append(version)
+            tags += manylinux_tags(arch, version)
+            continue
+        musl = _MUSLLINUX.fullmatch(spec)
+        linux = spec.startswith("linux_")
+        arch = (musl.group("arch") if musl else spec[6:] if linux else None) or native[0]
+        if (musl or linux) and arch not in native:
+            raise UsageError(f"{option} is a tag for {arch}, not for the Host ({native[0]})")
+        if musl:
+            spec = f"musllinux_{musl.group('major')}_{musl.group('minor')}_{arch}"
+        elif linux:
+            spec = f"linux_{arch}"
+        elif not _TAG.fullmatch(spec):
+            raise UsageError(f"{option}: not a wheel platform tag (e.g. manylinux2014_aarch64)")
+        tags.append(spec)
+    return tags, versions
 
 
 def manylinux_tags(machine: str, glibc: Tuple[int, int]) -> Tuple[str, ...]:

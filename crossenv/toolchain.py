@@ -26,9 +26,18 @@ def run(command: Sequence[str]) -> str:
     return done.stdout.strip()
 
 
+#: Programs that run the compiler named after them: compiler caches and
+#: distributed compilers (``--cc "ccache aarch64-linux-gnu-gcc"``).
+LAUNCHERS = frozenset({"ccache", "sccache", "distcc", "icecc", "buildcache"})
+
+
 @dataclasses.dataclass(frozen=True)
 class Toolchain:
-    """The programs that build for the Host, as they go into sysconfig."""
+    """The programs that build for the Host, as they go into sysconfig.
+
+    Each is a command in shell words: a launcher, the program and its flags
+    (see :func:`split`).
+    """
 
     cc: str
     cxx: str
@@ -58,6 +67,27 @@ def _program(command: str) -> str:
     return words[0] if words else ""
 
 
+def split(command: str) -> Tuple[List[str], str, List[str]]:
+    """A compiler command's launchers, program and flags, split as a shell would.
+
+    ``ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72`` ->
+    ``(["ccache"], "aarch64-linux-gnu-gcc", ["-mcpu=cortex-a72"])``.
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:  # an unclosed quote
+        raise ToolchainError(f"cannot split {command!r} into words: {exc}") from None
+    launchers: List[str] = []
+    while len(words) > 1 and os.path.basename(words[0]) in LAUNCHERS:
+        launchers.append(words.pop(0))
+    return launchers, (words[0] if words else ""), words[1:]
+
+
+def program(command: str) -> str:
+    """The compiler (or archiver) program of ``command``, without launcher or flags."""
+    return split(command)[1]
+
+
 def _install_hint(multiarch: str) -> str:
     package = compiler_package(multiarch)
     return f"apt-get install {package}" if package else "your system's cross compiler for the Host"
@@ -68,7 +98,7 @@ def _resolve(program: str, relative: bool, what: str, multiarch: str, given: boo
     if found is None and what != "C compiler" and not given:
         return program  # only needed by some builds; they will name it if missing
     if found is None:
-        option = {"C compiler": "--cc", "C++ compiler": "--cxx", "archiver": "--ar"}[what]
+        option = {"C++ compiler": "--cxx", "archiver": "--ar"}.get(what, "--cc")
         raise ToolchainError(
             f"{what} '{program}' not found on PATH; install the cross toolchain "
             f"({_install_hint(multiarch)}) or choose one with {option}"
@@ -76,30 +106,40 @@ def _resolve(program: str, relative: bool, what: str, multiarch: str, given: boo
     return program if relative else os.path.abspath(found)
 
 
+def _launcher(word: str, relative: bool) -> str:
+    found = shutil.which(word)
+    if found is None:
+        raise ToolchainError(f"compiler launcher '{word}' not found on PATH; install it")
+    return word if relative else os.path.abspath(found)
+
+
 def _check_target(
-    program: str, what: str, host: str, given: bool, runner: Runner, warn: Callable[[str], None]
+    command: str, what: str, host: str, given: bool, runner: Runner, warn: Callable[[str], None]
 ) -> str:
-    """What ``program -dumpmachine`` says; ``host`` when a compiler the user named cannot tell.
+    """What ``command -dumpmachine`` says; ``host`` when a compiler the user named cannot tell.
 
     Every compiler must build for the Host: one that says it builds for
     another machine is refused (crossenv 1.x only warned; an environment
     whose every build would be refused is no use).  One the user named that
     cannot say (qcc has no ``-dumpmachine``) gets a warning, as in 1.x, and
     the checks on every built wheel still catch code for another machine.
+    The command's flags are part of the question (``clang --target=...``);
+    its launcher is not.
     """
+    _, name, flags = split(command)
     try:
-        target = runner([shutil.which(program) or program, "-dumpmachine"])
+        target = runner([shutil.which(name) or name, *flags, "-dumpmachine"])
         if not target:
-            raise ToolchainError(f"{program} -dumpmachine printed nothing")
+            raise ToolchainError(f"{name} -dumpmachine printed nothing")
     except ToolchainError as exc:
         if not given:
             raise
-        warn(f"cannot tell what the {what} {program} builds for ({exc}); taking it as the Host's")
+        warn(f"cannot tell what the {what} {command} builds for ({exc}); taking it as the Host's")
         return host
     if host and not same_target(target, host):
         raise ToolchainError(
-            f"{what} {program} builds for {target}, but Host-python is for {host}; "
-            "choose the right one with --cc/--cxx or --cross-prefix"
+            f"{what} {command} builds for {target}, but Host-python is for {host}; "
+            "choose the right one with --cc/--cxx or --toolchain-prefix"
         )
     return target
 
@@ -120,14 +160,15 @@ def choose(
     cc: Optional[str] = None,
     cxx: Optional[str] = None,
     ar: Optional[str] = None,
-    cross_prefix: Optional[str] = None,
+    prefix: Optional[str] = None,
     relative: bool = False,
     runner: Runner = run,
     warn: Callable[[str], None] = lambda message: None,
 ) -> Toolchain:
     """Pick CC, CXX and AR for the Host and check what the compilers build for.
 
-    Explicit ``cc``/``cxx``/``ar`` win; then ``cross_prefix`` + the recorded
+    Explicit ``cc``/``cxx``/``ar`` (shell words, see :func:`split`) win;
+    then the toolchain ``prefix`` + the recorded
     program; then the recorded program itself (Debian records
     ``aarch64-linux-gnu-gcc``); a bare ``gcc`` is tried as ``MULTIARCH-gcc``.
     """
@@ -139,12 +180,16 @@ def choose(
         (cxx, "CXX", "g++", "C++ compiler"),
         (ar, "AR", "ar", "archiver"),
     ):
+        launchers: List[str] = []
+        flags: List[str] = []
         if given:
-            program = given
+            launchers, name, flags = split(given)
         else:
-            program = _guess(_program(text_var(config, var)) or default, cross_prefix, multiarch)
-        picked.append(_resolve(program, relative, what, multiarch, bool(given)))
+            name = _guess(_program(text_var(config, var)) or default, prefix, multiarch)
+        found = _resolve(name, relative, what, multiarch, bool(given))
+        launchers = [_launcher(word, relative) for word in launchers]
+        picked.append(shlex.join([*launchers, found, *flags]))
     target = _check_target(picked[0], "C compiler", host, bool(cc), runner, warn)
-    if shutil.which(picked[1]) is not None and picked[1] != picked[0]:
+    if shutil.which(program(picked[1])) is not None and program(picked[1]) != program(picked[0]):
         _check_target(picked[1], "C++ compiler", host, bool(cxx), runner, warn)
     return Toolchain(cc=picked[0], cxx=picked[1], ar=picked[2], target=target)

@@ -26,6 +26,7 @@ package), so it stays cheap.  Its settings are the ``guard`` record of
 """
 
 import os
+import shlex
 import sys
 
 TYPE_CHECKING = False
@@ -272,7 +273,11 @@ def settings_of(prefix: str) -> "Dict[str, Any]":
 
 
 def main(argv: "Optional[List[str]]" = None) -> "Tuple[str, List[str]]":
-    """``PREFIX COMPILER ARGS...`` -> the command to run instead; exits on refusal."""
+    """``PREFIX COMPILER ARGS...`` -> the command to run instead; exits on refusal.
+
+    ``COMPILER`` is one word holding the compiler in shell words, after its
+    launcher if it has one (``ccache /usr/bin/aarch64-linux-gnu-gcc``).
+    """
     prefix, compiler, *args = sys.argv[1:] if argv is None else argv
     guard = Guard(settings_of(prefix))
     try:
@@ -288,8 +293,9 @@ def main(argv: "Optional[List[str]]" = None) -> "Tuple[str, List[str]]":
 def run() -> None:
     """Rewrite the command line of this process and become the real compiler."""
     compiler, command = main()
+    words = shlex.split(compiler)
     try:
-        os.execvp(compiler, [compiler, *command])
+        os.execvp(words[0], [*words, *command])
     except OSError as exc:
         print(f"crossenv: error: cannot run {compiler}: {exc.strerror}", file=sys.stderr)
         raise SystemExit(127) from None

@@ -6,9 +6,21 @@ qemu=__QEMU__
 sysroot=__SYSROOT__
 host_python=__HOST_PYTHON__
 site=__SITE__
+run_site=__RUN_SITE__
 qemu_cpu=__QEMU_CPU__
 
-PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"
+# Exit code 126: the Host-python this environment was made with cannot run.
+if [ -n "$sysroot" ] && [ ! -d "$sysroot" ]; then
+    echo "cross-run: sysroot $sysroot not found; fetch it again at that path (crossenv-sysroot) or recreate the environment with --clear" >&2
+    exit 126
+fi
+if [ ! -f "$host_python" ]; then
+    echo "cross-run: Host-python $host_python not found; restore it (or the sysroot) at that path or recreate the environment with --clear" >&2
+    exit 126
+fi
+# run_site holds a sitecustomize that makes site a site dir (its .pth files
+# work, as for editable installs), then runs the Host's own sitecustomize.
+PYTHONPATH="$run_site:$site${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONPATH
 # A CPU of the Host's baseline (qemu's default may have newer instructions);
 # QEMU_CPU set by the user wins.

@@ -21,6 +21,8 @@ case $compiler in
         PATH=$rest
         ;;
 esac
+# Flags named with the compiler (--cc "gcc -mcpu=cortex-a72") come first.
+set -- __FLAGS__ "$@"
 check=no
 compile_only=no
 objects=no
@@ -42,9 +44,9 @@ if [ "$objects" = yes ] && [ "$compile_only" = no ]; then
     check=yes
 fi
 if [ "$check" = yes ]; then
-    exec __GUARD__ "$compiler" "$@"
+    exec __GUARD__ __RUN__ "$@"
 fi
 if [ "$has_sysroot" = no ] && [ -n "$sysroot" ]; then
     set -- "--sysroot=$sysroot" "$@"
 fi
-exec "$compiler" "$@"
+exec __LAUNCHER__ "$compiler" "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import zipfile
 from pathlib import Path
@@ -91,20 +92,55 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     )
 
 
-def test_existing_env_is_left_alone_and_clear_cross_keeps_build(
-    setup: Setup, tmp_path: Path
-) -> None:
+def test_compilers_given_as_shell_words(setup: Setup, tmp_path: Path) -> None:
+    # --cc "ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72" (crossenv 1.x splits
+    # it as a shell does): every compile runs through the launcher, with the flags.
+    tools = tmp_path / "my tools"
+    tools.mkdir()
+    log = tmp_path / "launcher log"
+    ccache = tools / "ccache"  # stands in for ccache: logs, then runs the compiler
+    ccache.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(log))}\nexec "$@"\n')
+    ccache.chmod(0o755)
+    environ = {**repo_env(), "PATH": f"{tools}:{os.environ['PATH']}"}
+    env_dir = tmp_path / "shell words"
+    command = crossenv_command(
+        setup.python,
+        setup.host_python,
+        env_dir,
+        "--cc",
+        "ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72",
+        "--cxx",
+        "ccache aarch64-linux-gnu-g++ -mcpu=cortex-a72",
+    )
+    done = subprocess.run(command, env=environ, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    wheels = tmp_path / "wheels"
+    project = copy_project("cext", tmp_path)
+    setup.run([env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", wheels, project], env=environ)
+    compiles = [line for line in log.read_text().splitlines() if " -c " in f" {line} "]
+    assert compiles, log.read_text()
+    for line in compiles:
+        assert line.split()[0].endswith("aarch64-linux-gnu-gcc") and "-mcpu=cortex-a72" in line
+    (wheel,) = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    code = "import cext_demo; print(cext_demo.machine())"
+    assert setup.on_target(code, path=[tmp_path / "unpacked"]).strip() == "aarch64"
+
+
+def test_rerun_updates_in_place_and_clear_cross_keeps_build(setup: Setup, tmp_path: Path) -> None:
     env_dir = tmp_path / "life cycle"
     assert create(setup, env_dir).returncode == 0
     setup.run([env_dir / "bin" / "build-pip", "install", "--no-deps", "six"])
-    marker = (env_dir / "crossenv.cfg").read_text()
     (env_dir / "cross" / "mine.txt").write_text("user data")
 
-    again = create(setup, env_dir)
-    assert again.returncode == 6
-    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+    # Run again without --clear: updated in place (venv and crossenv 1.x do so),
+    # with what is installed kept and the new options in effect.
+    again = create(setup, env_dir, "--env", "CROSSENV_DEMO=again")
+    assert again.returncode == 0, again.stderr
     assert (env_dir / "cross" / "mine.txt").read_text() == "user data"
-    assert (env_dir / "crossenv.cfg").read_text() == marker
+    shown = "import os, six; print(os.environ['CROSSENV_DEMO'])"
+    assert setup.run([env_dir / "bin" / "python", "-c", shown]).stdout.strip() == "again"
 
     assert create(setup, env_dir, "--clear-cross").returncode == 0
     assert not (env_dir / "cross" / "mine.txt").exists()
@@ -116,14 +152,96 @@ def test_existing_env_is_left_alone_and_clear_cross_keeps_build(
     assert gone.returncode != 0
 
 
-def test_clear_refuses_a_directory_that_is_not_ours(setup: Setup, tmp_path: Path) -> None:
-    precious = tmp_path / "precious"
-    precious.mkdir()
-    (precious / "thesis.tex").write_text("years of work")
-    done = create(setup, precious, "--clear")
-    assert done.returncode == 6
-    assert "not a crossenv environment" in done.stderr
-    assert sorted(p.name for p in precious.iterdir()) == ["thesis.tex"]
+def test_an_existing_folder_gets_the_environment_beside_its_files(
+    setup: Setup, tmp_path: Path
+) -> None:
+    # A project checked out in ENV_DIR (and several ENV_DIRs, as crossenv 1.x).
+    project = copy_project("cext", tmp_path)
+    (project / "thesis.tex").write_text("years of work")
+    before = {p.name: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    second = tmp_path / "second env"
+    done = create(setup, project, second, "--clear")
+    assert done.returncode == 0, done.stderr
+    assert {
+        p.name: p.read_bytes()
+        for p in project.rglob("*")
+        if p.is_file()
+        and p.relative_to(project).parts[0] not in ("bin", "build", "cross", "crossenv.cfg")
+    } == before
+    source = copy_project("cext", tmp_path / "elsewhere")
+    for env_dir in (project, second):
+        wheels = tmp_path / f"wheels of {env_dir.name}"
+        setup.run([env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", wheels, source])
+        (wheel,) = wheels.glob("*.whl")
+        assert "linux_aarch64" in wheel.name
+    taken = tmp_path / "taken"
+    (taken / "cross").mkdir(parents=True)
+    refused = create(setup, taken)
+    assert refused.returncode == 6 and "already has cross" in refused.stderr
+    assert [p.name for p in taken.iterdir()] == ["cross"]
+
+
+def test_cross_prefix_puts_the_cross_layer_elsewhere(setup: Setup, tmp_path: Path) -> None:
+    env_dir, layer = tmp_path / "env", tmp_path / "target root" / "cross layer"
+    assert create(setup, env_dir, "--cross-prefix", layer).returncode == 0
+    assert (env_dir / "cross").resolve() == layer
+    project = copy_project("cext", tmp_path)
+    setup.run([env_dir / "bin" / "pip", "install", "--no-deps", project])
+    site = layer / "lib" / f"python{setup.version}" / "site-packages"
+    (so,) = site.glob("cext_demo*.so")
+    assert elf_machine(so) == 183
+    code = "import cext_demo; print(cext_demo.machine())"
+    assert setup.on_target(code, path=[site]).strip() == "aarch64"
+    # --clear makes the Build layer again and keeps the Cross layer, as crossenv 1.x.
+    assert create(setup, env_dir, "--cross-prefix", layer, "--clear").returncode == 0
+    assert so.is_file()
+    listed = setup.run([env_dir / "bin" / "pip", "list", "--format=freeze"]).stdout
+    assert "cext" in listed.lower()
+    assert create(setup, env_dir, "--cross-prefix", layer, "--clear-cross").returncode == 0
+    assert not so.exists() and (layer / "pyvenv.cfg").is_file()
+
+
+API_1X = """
+import sys
+from crossenv import CrossEnvBuilder
+env_dir, layer, host_python = sys.argv[1:]
+for clear in (False, "default"):  # create, then replace: crossenv 1.x's keywords
+    CrossEnvBuilder(
+        host_python=host_python,
+        extra_env_vars=[("CROSSENV_DEMO", "=", "set"), ("CROSSENV_DEMO", "+=", "+more")],
+        build_system_site_packages=False,
+        clear=clear,
+        cross_prefix=layer,
+        with_cross_pip=True,
+        with_build_pip=True,
+        host_sysroot=None,
+        host_cc="aarch64-linux-gnu-gcc",
+        host_cxx="aarch64-linux-gnu-g++",
+        host_ar="aarch64-linux-gnu-ar",
+        host_relativize=False,
+        host_config_vars={"CROSSENV_VAR": "v"},
+        host_sysconfigdata_file=None,
+        manylinux_tags=["manylinux2014"],
+        platform_tags=[],
+        host_machine=None,
+    ).create(env_dir)
+"""
+
+
+def test_the_python_api_of_crossenv_1(setup: Setup, tmp_path: Path) -> None:
+    env_dir, layer = tmp_path / "api env", tmp_path / "api cross"
+    command = [setup.python, "-c", API_1X, env_dir, layer, setup.host_python]
+    done = subprocess.run(
+        [str(part) for part in command], env=repo_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    probe = (
+        "import os, platform, sysconfig; print(os.environ['CROSSENV_DEMO'], "
+        "sysconfig.get_config_var('CROSSENV_VAR'), platform.libc_ver()[1], sep='|')"
+    )
+    out = setup.run([env_dir / "bin" / "python", "-c", probe]).stdout.strip()
+    assert out == "set+more|v|2.17"
+    assert (env_dir / "cross").resolve() == layer
 
 
 def test_without_pip_options(setup: Setup, tmp_path: Path) -> None:

@@ -96,6 +96,56 @@ def test_cross_run_pytest_on_target(setup: Setup, tmp_path: Path) -> None:
     assert "2 passed" in done.stdout
 
 
+EDITABLE_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "editable-demo"
+version = "1.0"
+"""
+
+
+def test_cross_run_imports_an_editable_install(setup: Setup, tmp_path: Path) -> None:
+    """pip writes an editable install as a .pth file (with setuptools' import hook
+    for a flat layout); cross-run's Host-python reads it, and still runs Debian's
+    own sitecustomize."""
+    project = tmp_path / "editable project"
+    (project / "editable_demo").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(EDITABLE_PYPROJECT, encoding="utf-8")
+    module = project / "editable_demo" / "__init__.py"
+    module.write_text("VALUE = 'from the source tree'\n", encoding="utf-8")
+    setup.run([setup.bin / "cross-pip", "install", "-e", project])
+    (pth,) = setup.cross_site.glob("__editable__*editable_demo*.pth")
+    assert pth.read_text(encoding="utf-8").startswith("import ")
+    # Debian's sitecustomize imports apport_python_hook and calls install()
+    # when there is one: this stand-in shows that it ran.
+    host_site = setup.sysroot / "usr" / "lib" / f"python{setup.version}" / "sitecustomize.py"
+    assert "apport_python_hook.install()" in host_site.read_text(encoding="utf-8")
+    hook = tmp_path / "user path"
+    hook.mkdir()
+    (hook / "apport_python_hook.py").write_text(
+        "def install():\n    import builtins\n    builtins.APPORT_HOOK = 'installed'\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import platform, sitecustomize, editable_demo\n"
+        "print(platform.machine(), editable_demo.VALUE, editable_demo.__file__)\n"
+        "print(sitecustomize.__file__, APPORT_HOOK)\n"
+    )
+    done = setup.run(
+        [setup.bin / "cross-run", "-c", code],
+        cwd=hook,
+        env={**os.environ, "PYTHONPATH": str(hook)},
+    )
+    assert done.stderr == ""
+    first, second = done.stdout.splitlines()
+    assert first == f"aarch64 from the source tree {module}"
+    ran, mark = second.rsplit(" ", 1)
+    assert (Path(ran).resolve(), mark) == (host_site.resolve(), "installed")
+
+
 def test_doctor(setup: Setup, tmp_path: Path) -> None:
     command = ["python", "-m", "crossenv.doctor", setup.env_dir]
     done = subprocess.run(

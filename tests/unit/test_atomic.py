@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Sequence
 
 import pytest
 
@@ -115,11 +115,12 @@ step = sys.argv.pop(1)
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 if step == "swap":
-    real = folders.replace_tree
-    def half_swap(new, dest, old):
-        os.replace(dest, old)  # the environment is moved aside, then the kill
+    real = folders.swap_entries
+    def half_swap(new, dest, old, names):
+        old.mkdir()
+        os.replace(dest / names[0], old / names[0])  # one entry moved aside, then the kill
         die()
-    folders.replace_tree = half_swap
+    folders.swap_entries = half_swap
 else:
     setattr(builder.CrossEnvBuilder, step, die)
 from crossenv.__main__ import main
@@ -163,14 +164,82 @@ def test_ctrl_c_right_after_the_swap_leaves_the_new_environment_and_no_copy(
     env = tmp_path / "env"
     assert main([str(host), str(env), *FAST]) == 0
     (env / "cross" / "old-layer-mark").write_text("")
-    real = folders.replace_tree
+    real = folders.swap_entries
 
-    def swap_then_interrupt(new: Path, dest: Path, old: Path) -> None:
-        real(new, dest, old)
+    def swap_then_interrupt(new: Path, dest: Path, old: Path, names: Sequence[str]) -> None:
+        real(new, dest, old, names)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(folders, "replace_tree", swap_then_interrupt)
+    monkeypatch.setattr(folders, "swap_entries", swap_then_interrupt)
     assert main([str(host), str(env), "--clear", *FAST]) == 0
     assert "interrupted" not in capsys.readouterr().err
     assert not (env / "cross" / "old-layer-mark").exists()  # replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]  # no copy left
+
+
+def test_an_existing_folder_gets_the_environment_beside_the_users_files(
+    tmp_path: Path, host: Path
+) -> None:
+    project = tmp_path / "my project"
+    (project / "src").mkdir(parents=True)
+    (project / "src" / "mod.c").write_text("int x;")
+    (project / "README").write_text("mine")
+    inode = project.stat().st_ino
+    assert main([str(host), str(project), *FAST]) == 0
+    assert builder.is_crossenv(project) and project.stat().st_ino == inode  # the same folder
+    assert (project / "src" / "mod.c").read_text() == "int x;"
+    assert (project / "README").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my project", "sys root"]
+
+
+def test_a_path_the_environment_needs_is_refused_if_taken(
+    tmp_path: Path, host: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    (project / "build").mkdir(parents=True)
+    (project / "build" / "out.o").write_text("mine")
+    before = snapshot(tmp_path)
+    assert main([str(host), str(project), "--clear", *FAST]) == 6
+    assert "already has build; nothing was changed" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+
+
+def test_rerun_without_clear_updates_in_place(tmp_path: Path, host: Path) -> None:
+    env = tmp_path / "env"
+    assert main([str(host), str(env), *FAST]) == 0
+    site = env / "cross" / "lib" / "python3.11" / "site-packages"
+    (site / "installed.py").write_text("VALUE = 1")  # stands for an installed package
+    (env / "build" / "tool.txt").write_text("a build tool")
+    (env / "bin" / "activate").write_text("# damaged\n")
+    assert main([str(host), str(env), *FAST]) == 0
+    assert (site / "installed.py").read_text() == "VALUE = 1"
+    assert (env / "build" / "tool.txt").read_text() == "a build tool"
+    assert "deactivate" in (env / "bin" / "activate").read_text()  # written again
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
+
+
+def test_several_env_dirs_make_several_environments(tmp_path: Path, host: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two words"
+    assert main([str(host), str(first), str(second), *FAST]) == 0
+    assert builder.is_crossenv(first) and builder.is_crossenv(second)
+    assert str(second) in (second / "bin" / "activate").read_text()
+
+
+def test_cross_prefix_holds_the_cross_layer(tmp_path: Path, host: Path) -> None:
+    env, layer = tmp_path / "env", tmp_path / "elsewhere" / "cross layer"
+    assert main([str(host), str(env), "--cross-prefix", str(layer), *FAST]) == 0
+    assert (env / "cross").is_symlink() and (env / "cross").resolve() == layer
+    assert (layer / "pyvenv.cfg").is_file() and builder.is_crossenv(env)
+    for path in layer.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert b".new-" not in path.read_bytes(), path
+    mark = layer / "lib" / "python3.11" / "site-packages" / "installed.py"
+    mark.write_text("VALUE = 1")
+    (env / "build" / "old-build").write_text("")
+    # --clear replaces the Build layer and leaves the Cross layer alone, as crossenv 1.x.
+    assert main([str(host), str(env), "--cross-prefix", str(layer), "--clear", *FAST]) == 0
+    assert mark.is_file() and not (env / "build" / "old-build").exists()
+    assert main([str(host), str(env), "--cross-prefix", str(layer), "--clear-both", *FAST]) == 0
+    assert not mark.exists() and (layer / "pyvenv.cfg").is_file()
+    names = sorted(p.name for p in (tmp_path / "elsewhere").iterdir())
+    assert names == ["cross layer"]  # no staging copy left

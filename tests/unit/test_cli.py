@@ -45,10 +45,15 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "NAME=VALUE",
     ),
     (
-        "bad platform tag",
-        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--platform-tag", "linux"],
+        "bad platform",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--sysconfig-platform",
+            "linux",
+        ],
         2,
-        "--platform-tag",
+        "--sysconfig-platform",
     ),
     (
         "verbose and quiet",
@@ -111,16 +116,32 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "not a valid variable name",
     ),
     (
-        "env dir holds other files",
-        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "mine")],
+        "env dir holds a folder the environment needs",
+        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "taken")],
         6,
-        "not a crossenv environment",
+        "already has bin; nothing was changed",
     ),
     (
-        "clear of a folder that is not an env",
-        lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "mine"), "--clear"],
+        "cross prefix holds other files",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--cross-prefix",
+            str(t / "mine"),
+        ],
         6,
-        "not a crossenv environment",
+        "--cross-prefix",
+    ),
+    (
+        "cross prefix inside the environment",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--cross-prefix",
+            str(t / "env" / "sub"),
+        ],
+        6,
+        "cannot hold or be inside the environment",
     ),
     (
         "sysroot without the Host's Python headers",
@@ -132,7 +153,7 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "env dir is a file",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
         6,
-        "not a crossenv environment",
+        "exists and is not a folder",
     ),
     (
         "host python with a name too long for the file system",
@@ -194,6 +215,7 @@ def tree(tmp_path: Path) -> Path:
     (tmp_path / "text").write_text("hello")
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep")
+    (tmp_path / "taken" / "bin").mkdir(parents=True)
     deep = make_debian_tree(tmp_path / "deep").parents[1] / "lib" / "python3.11"
     (deep / "_sysconfigdata__aarch64-linux-gnu.py").write_text(
         "build_time_vars = {'A': " + "-" * 100_000 + "1}\n"

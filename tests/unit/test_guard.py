@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -145,7 +146,9 @@ def test_output_named_like_an_input_is_not_checked(sysroot: Path, tmp_path: Path
 # -- the launcher: its sh fast path and its hand-over to the guard --------------
 
 
-def launcher(tmp_path: Path, sysroot: Path, by_name: bool = False) -> Path:
+def launcher(
+    tmp_path: Path, sysroot: Path, by_name: bool = False, around: Tuple[str, str] = ("", "")
+) -> Path:
     """A guard launcher whose "compiler" prints its arguments, one per line.
 
     With ``by_name`` the launcher names the compiler as --relative-toolchain
@@ -168,7 +171,8 @@ def launcher(tmp_path: Path, sysroot: Path, by_name: bool = False) -> Path:
         "from crossenv._runtime import guard; guard.run()"
     )
     command = [sys.executable, "-I", "-S", "-c", code, str(repo), str(prefix)]
-    named = compiler.name if by_name else str(compiler)
+    named = compiler.name if by_name else shlex.quote(str(compiler))
+    named = f"{around[0]} {named} {around[1]}".strip()  # a launcher before, flags after
     text = launchers.render_guard("echo-cc", named, str(sysroot), "/opt/py", command)
     path = tmp_path / "guard dir" / "echo-cc"
     path.parent.mkdir()
@@ -187,6 +191,25 @@ def test_launcher_fast_path_adds_only_the_sysroot(tmp_path: Path, sysroot: Path)
     done = run(path, *args)
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout.splitlines() == [f"--sysroot={sysroot}", *args]
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_launcher_runs_the_compiler_launcher_and_flags_given_with_it(
+    tmp_path: Path, sysroot: Path, checked: bool
+) -> None:
+    # --cc "ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72": the launcher runs
+    # the compiler with the flags, on the fast path and through the guard.
+    ccache = tmp_path / "tools dir" / "ccache"
+    ccache.parent.mkdir()
+    ccache.write_text('#!/bin/sh\necho "ccache ran"\nexec "$@"\n', encoding="utf-8")
+    ccache.chmod(0o755)
+    path = launcher(tmp_path, sysroot, around=(shlex.quote(str(ccache)), "-mcpu=cortex-a72"))
+    args = ["-c", "x.c", *(["-I/usr/include"] if checked else [])]
+    done = run(path, *args)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.splitlines()
+    assert out[0] == "ccache ran" and "-mcpu=cortex-a72" in out and "x.c" in out
+    assert "-I/usr/include" not in out  # the guard saw the command (and rewrote it)
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -366,8 +368,8 @@ def test_cross_run_sets_the_baseline_cpu_unless_the_user_did(
     qemu = tmp_path / "qemu-arm"
     qemu.write_text('#!/bin/sh\nprintf "%s|%s\\n" "${QEMU_CPU:-}" "$*"\n', encoding="utf-8")
     qemu.chmod(0o755)
-    run = {"qemu": "qemu-arm", "sysroot": "/s r", "host_python": "/s r/py", "site": "/site"}
-    launchers.write(tmp_path / "env", "3.11", {**run, "qemu_cpu": cpu})
+    run = host_sysroot(tmp_path / "s r")
+    launchers.write(tmp_path / "env", "3.11", {**run, "qemu": "qemu-arm", "qemu_cpu": cpu})
     environ = {"PATH": f"{tmp_path}:/usr/bin:/bin", **({"QEMU_CPU": user} if user else {})}
     done = subprocess.run(
         [tmp_path / "env" / "bin" / "cross-run", "-c", "pass"],
@@ -376,7 +378,122 @@ def test_cross_run_sets_the_baseline_cpu_unless_the_user_did(
         text=True,
         check=True,
     )
-    assert done.stdout == f"{seen}|-L /s r /s r/py -c pass\n"
+    assert done.stdout == f"{seen}|-L {tmp_path}/s r {tmp_path}/s r/usr/bin/python3.11 -c pass\n"
+
+
+def host_sysroot(root: Path) -> Dict[str, str]:
+    """``cross_run`` settings for a sysroot at ``root`` holding a (stand-in) Host-python."""
+    python = root / "usr" / "bin" / "python3.11"
+    python.parent.mkdir(parents=True)
+    python.write_text("", encoding="utf-8")
+    return {
+        "qemu": "qemu-aarch64",
+        "sysroot": str(root),
+        "host_python": str(python),
+        "site": str(root.parent / "env" / "cross" / "lib" / "python3.11" / "site-packages"),
+    }
+
+
+@pytest.mark.parametrize("gone", ["sysroot", "host_python", "host_python without sysroot"])
+def test_cross_run_names_a_missing_sysroot_or_host_python(tmp_path: Path, gone: str) -> None:
+    """One line naming what is gone and how to fix it, exit code 126; qemu is not run."""
+    qemu = tmp_path / "qemu-aarch64"
+    qemu.write_text('#!/bin/sh\necho "qemu ran"\n', encoding="utf-8")
+    qemu.chmod(0o755)
+    run = host_sysroot(tmp_path / "sys root")
+    if gone == "sysroot":
+        shutil.rmtree(run["sysroot"])
+        line = (
+            f"cross-run: sysroot {run['sysroot']} not found; fetch it again at that path "
+            "(crossenv-sysroot) or recreate the environment with --clear"
+        )
+    else:
+        if gone == "host_python without sysroot":
+            run["sysroot"] = ""
+        Path(run["host_python"]).unlink()
+        line = (
+            f"cross-run: Host-python {run['host_python']} not found; restore it (or the "
+            "sysroot) at that path or recreate the environment with --clear"
+        )
+    launchers.write(tmp_path / "env", "3.11", run)
+    done = subprocess.run(
+        [tmp_path / "env" / "bin" / "cross-run", "-c", "pass"],
+        env={"PATH": f"{tmp_path}:/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (126, "", line + "\n")
+
+
+def test_cross_run_puts_its_sitecustomize_first_on_the_path(tmp_path: Path) -> None:
+    qemu = tmp_path / "qemu-aarch64"
+    qemu.write_text('#!/bin/sh\nprintf "%s\\n" "$PYTHONPATH"\n', encoding="utf-8")
+    qemu.chmod(0o755)
+    env = tmp_path / "e n v"
+    run = host_sysroot(tmp_path / "sys root")
+    launchers.write(env, "3.11", run)
+    folder = env / launchers.RUN_SITE
+    assert (folder / "sitecustomize.py").is_file()
+    for user in ("", "/mine"):
+        done = subprocess.run(
+            [env / "bin" / "cross-run", "-c", "pass"],
+            env={"PATH": f"{tmp_path}:/usr/bin:/bin", **({"PYTHONPATH": user} if user else {})},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        wanted = [str(folder), run["site"], *([user] if user else [])]
+        assert done.stdout == ":".join(wanted) + "\n"
+
+
+def test_cross_python_start_up_is_what_cross_run_skips() -> None:
+    from crossenv import runtime
+
+    expected = f"{runtime.RUNTIME_PACKAGE}.pth"
+    assert expected == launchers.CROSS_PYTHON_PTH
+
+
+def test_run_sitecustomize_reads_pth_files_and_runs_the_next_sitecustomize(
+    tmp_path: Path,
+) -> None:
+    """What the Host-python of cross-run does at start, shown with this Python.
+
+    The site folder's ``.pth`` files run (a path and an import line, as
+    editable installs write them) except Cross-python's own start-up; the
+    folder of the sitecustomize leaves ``sys.path``; the sitecustomize the
+    interpreter would have run without it still runs.
+    """
+    site = tmp_path / "site pa'ckages"
+    site.mkdir()
+    source = tmp_path / "source tree"
+    (source / "editable_demo").mkdir(parents=True)
+    (source / "editable_demo" / "__init__.py").write_text("VALUE = 42\n", encoding="utf-8")
+    (site / "__editable__.editable_demo-1.pth").write_text(f"{source}\n", encoding="utf-8")
+    (site / "hook.pth").write_text("import os; os.environ['HOOK'] = 'ran'\n", encoding="utf-8")
+    (site / launchers.CROSS_PYTHON_PTH).write_text(
+        "import sys; sys.stderr.write('Cross-python start-up ran')\n", encoding="utf-8"
+    )
+    folder = tmp_path / "run site"
+    folder.mkdir()
+    text = launchers.render_run_sitecustomize(str(site))
+    (folder / "sitecustomize.py").write_text(text, encoding="utf-8")
+    user = tmp_path / "user path"
+    user.mkdir()
+    (user / "sitecustomize.py").write_text("import builtins\nbuiltins.MARK = 1\n", "utf-8")
+    code = (
+        "import os, sys, sitecustomize, editable_demo\n"
+        "print(editable_demo.VALUE, os.environ['HOOK'], MARK, sitecustomize.__file__)\n"
+        f"print({str(folder)!r} in sys.path)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": os.pathsep.join(map(str, (folder, site, user)))},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert (done.stderr, done.returncode) == ("", 0)
+    assert done.stdout.splitlines() == [f"42 ran 1 {user / 'sitecustomize.py'}", "False"]
 
 
 @pytest.mark.parametrize(

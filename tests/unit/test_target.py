@@ -225,9 +225,19 @@ def test_wrong_manylinux_tags_are_refused(spec: str, message: str) -> None:
     ("fixture", "machine", "platform", "refused"),
     [
         ("debian-bookworm-arm64-3.11.py", "x86_64", None, "--machine x86_64"),
-        ("debian-bookworm-arm64-3.11.py", None, "linux-x86_64", "--platform-tag linux-x86_64"),
+        (
+            "debian-bookworm-arm64-3.11.py",
+            None,
+            "linux-x86_64",
+            "--sysconfig-platform linux-x86_64",
+        ),
         ("debian-bookworm-armhf-3.11.py", "aarch64", None, "--machine aarch64"),
-        ("debian-bookworm-s390x-3.11.py", None, "linux-ppc64le", "--platform-tag linux-ppc64le"),
+        (
+            "debian-bookworm-s390x-3.11.py",
+            None,
+            "linux-ppc64le",
+            "--sysconfig-platform linux-ppc64le",
+        ),
     ],
 )
 def test_overrides_for_another_cpu_are_refused(
@@ -243,3 +253,52 @@ def test_overrides_the_host_runs_are_taken() -> None:
     assert target.describe(armhf, platform="linux-armv7l").platform == "linux-armv7l"
     android = fixture_vars("android-arm64-3.13.py")  # not a linux- platform: taken as given
     assert target.describe(android, platform="android-24-arm64_v8a").platform.startswith("android")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "given", "first", "glibc"),
+    [
+        # crossenv 1.x's spellings, with and without the architecture.
+        ("debian-bookworm-arm64-3.11.py", ("manylinux2014",), "manylinux_2_17_aarch64", (2, 17)),
+        (
+            "debian-bookworm-arm64-3.11.py",
+            ("manylinux_2_28_aarch64", "manylinux2014"),
+            "manylinux_2_28_aarch64",
+            (2, 28),
+        ),
+        ("debian-bookworm-armhf-3.11.py", ("linux_armv7l",), "linux_armv7l", None),
+        ("debian-bookworm-s390x-3.11.py", ("musllinux_1_2",), "musllinux_1_2_s390x", None),
+        (X86_64, ("manylinux2010",), "manylinux_2_12_x86_64", (2, 12)),
+    ],
+)
+def test_platform_tags_replace_the_accepted_tags(
+    fixture: str, given: Tuple[str, ...], first: str, glibc: Optional[Tuple[int, int]]
+) -> None:
+    host = target.describe(fixture_vars(fixture), platform_tags=given, glibc=(2, 36))
+    plain = target.tag_safe(host.platform)
+    assert host.platform_tags[0] == first
+    # The sysroot's glibc 2.36 no longer counts: only what was given, and the plain tag.
+    assert not any(tag.startswith("manylinux_2_36") for tag in host.platform_tags)
+    assert host.platform_tags[-1] == plain and host.platform_tags.count(plain) == 1
+    assert host.glibc == (glibc or (2, 36))
+    assert host.wheel_tag == ""  # --platform-tag accepts; only --manylinux retags
+    if glibc is not None:  # a manylinux tag brings the older ones, legacy names too
+        arch = first.split("_", 3)[3]
+        assert f"manylinux2014_{arch}" in host.platform_tags or glibc < (2, 17)
+        assert set(host.platform_tags) >= set(target.manylinux_tags(arch, glibc))
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("linux-armv7l", "sysconfig.get_platform() is set with --sysconfig-platform"),
+        ("linux_x86_64", "is a tag for x86_64, not for the Host (aarch64)"),
+        ("manylinux2014_armv7l", "is a tag for armv7l, not for the Host (aarch64)"),
+        ("musllinux_1_2_riscv64", "is a tag for riscv64, not for the Host (aarch64)"),
+        ("Linux ARM", "not a wheel platform tag"),
+        ("manylinux1", "manylinux has aarch64 wheels from glibc 2.17"),
+    ],
+)
+def test_wrong_platform_tags_are_refused(spec: str, message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"), platform_tags=(spec,))

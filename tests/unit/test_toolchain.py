@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
-from typing import List, Sequence
+from pathlib import Path
+from typing import List, Sequence, Tuple
 
 import pytest
 
@@ -81,3 +84,45 @@ def test_run_reports_failure() -> None:
         toolchain.run(["/nonexistent/cc", "-dumpmachine"])
     with pytest.raises(ToolchainError, match="failed"):
         toolchain.run(["sh", "-c", "echo broken >&2; exit 3"])
+
+
+@pytest.mark.parametrize(
+    ("command", "parts"),
+    [
+        ("aarch64-linux-gnu-gcc", ([], "aarch64-linux-gnu-gcc", [])),
+        ("gcc -mcpu=cortex-a72", ([], "gcc", ["-mcpu=cortex-a72"])),
+        ("ccache aarch64-linux-gnu-gcc", (["ccache"], "aarch64-linux-gnu-gcc", [])),
+        ("/usr/bin/ccache distcc cc -O2", (["/usr/bin/ccache", "distcc"], "cc", ["-O2"])),
+        ("'/opt/my tc/gcc' -g", ([], "/opt/my tc/gcc", ["-g"])),
+        ("ccache", ([], "ccache", [])),  # a launcher alone is taken as the program
+    ],
+)
+def test_split_compiler_commands_like_a_shell(
+    command: str, parts: Tuple[List[str], str, List[str]]
+) -> None:
+    assert toolchain.split(command) == parts
+
+
+def test_compiler_as_shell_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gcc = shutil.which("aarch64-linux-gnu-gcc")
+    assert gcc, "aarch64-linux-gnu-gcc is needed for this test"
+    tools = tmp_path / "my tools"
+    tools.mkdir()
+    (tools / "ccache").write_text('#!/bin/sh\nexec "$@"\n')
+    (tools / "ccache").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    runner = Recorder("aarch64-linux-gnu")
+    chosen = toolchain.choose(
+        fixture_vars("debian-bookworm-arm64-3.11.py"),
+        cc="ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72",
+        runner=runner,
+    )
+    assert shlex.split(chosen.cc) == [str(tools / "ccache"), gcc, "-mcpu=cortex-a72"]
+    # The flags are part of the question, the launcher is not.
+    assert runner.calls[0] == [gcc, "-mcpu=cortex-a72", "-dumpmachine"]
+    with pytest.raises(ToolchainError, match="compiler launcher 'sccache' not found on PATH"):
+        toolchain.choose(
+            fixture_vars("debian-bookworm-arm64-3.11.py"),
+            cc="sccache aarch64-linux-gnu-gcc",
+            runner=runner,
+        )

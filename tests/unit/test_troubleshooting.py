@@ -601,3 +601,39 @@ def test_the_reader_follows_the_rules_of_the_module_doc(tmp_path: Path) -> None:
             ("cannot write ", None, ": ", None, "; nothing was left behind"),
         ),
     }
+
+
+#: Shell launchers in ``crossenv/templates``, with the title of the section of
+#: the page that must show each message they print (``echo "..." >&2``).
+LAUNCHERS: Dict[str, str] = {"cross-run.sh": "cross-run"}
+
+
+def launcher_messages(text: str) -> List[Template]:
+    """The template of each message a shell script prints: each ``$name`` a placeholder."""
+    found: List[Template] = []
+    for line in text.splitlines():
+        match = re.fullmatch(r'\s*echo "(.*)" >&2', line)
+        if match is not None:
+            parts = re.split(r"\$\{?\w+\}?", match.group(1))
+            found.append(join([part for text in parts for part in (None, text)][1:]))
+    return found
+
+
+def test_launcher_messages_are_found() -> None:
+    script = 'if x; then\n    echo "cross-run: $qemu not found; install ${it}" >&2\nfi\necho ok\n'
+    assert launcher_messages(script) == [("cross-run: ", None, " not found; install ", None)]
+
+
+@pytest.mark.parametrize(("name", "title"), sorted(LAUNCHERS.items()))
+def test_every_launcher_message_is_explained(
+    page: List[Tuple[str, List[str]]], name: str, title: str
+) -> None:
+    found = launcher_messages((PACKAGE / "templates" / name).read_text(encoding="utf-8"))
+    assert found, f"no message found in {name}"
+    (lines,) = [lines for heading, lines in page if heading == title]
+    texts = literals(lines)
+    missing = [template for template in found if not shows(texts, template)]
+    assert not missing, (
+        f"docs/troubleshooting.rst does not show these messages of {name} in its "
+        f"section {title!r}:\n" + "\n".join(f"  {''.join(p or '{…}' for p in m)}" for m in missing)
+    )
