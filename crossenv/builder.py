@@ -73,6 +73,20 @@ def is_crossenv(path: Path) -> bool:
     return (path / RECORD_FILE).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
 
 
+#: What an environment of crossenv 1.x has at its top besides the layers and ``bin``.
+LEGACY_ENTRIES = ("include", "lib", "lib64")
+
+
+def made_by_1x(path: Path) -> bool:
+    """Tell whether ``path`` is an environment crossenv 1.x made (it has no record)."""
+    return (
+        not (path / RECORD_FILE).exists()
+        and (path / "lib" / "site.py").is_file()
+        and (path / "cross" / "pyvenv.cfg").is_file()
+        and (path / "bin" / "cross-expose").is_file()
+    )
+
+
 def is_glibc_host(config: Mapping[str, object]) -> bool:
     """Only GNU/Linux Hosts take manylinux wheels."""
     return str(config.get("MULTIARCH", "")).endswith(("-gnu", "-gnueabihf", "-gnueabi"))
@@ -309,12 +323,18 @@ class CrossEnvBuilder:
             )
         return path
 
-    @staticmethod
-    def _check_existing(final: Path) -> None:
+    def _check_existing(self, final: Path) -> None:
         """An existing ``ENV_DIR`` must be an environment, or a folder with room for one."""
         if not final.is_dir():
             raise EnvDirError(f"{final} exists and is not a folder")
         if is_crossenv(final):
+            return
+        if made_by_1x(final):
+            if not self.cleared:
+                raise EnvDirError(
+                    f"{final} was made by crossenv 1.x; add --clear to replace it "
+                    "(its packages must be installed again)"
+                )
             return
         taken = [name for name in SWAP_ORDER if os.path.lexists(final / name)]
         if taken:
@@ -372,6 +392,11 @@ class CrossEnvBuilder:
             os.replace(root, final)
             return
         journal.swapping(work)
+        if made_by_1x(final):  # what 1.x had besides the layers goes with them
+            (work / "old").mkdir(exist_ok=True)
+            for name in LEGACY_ENTRIES:
+                if os.path.lexists(final / name):
+                    os.replace(final / name, work / "old" / name)
         folders.swap_entries(root, final, work / "old", SWAP_ORDER)
 
     def _build(
@@ -411,7 +436,7 @@ class CrossEnvBuilder:
         except subprocess.CalledProcessError as exc:
             raise CreationError(f"cannot create virtual environment {path}: {exc}") from None
         if with_pip:
-            seed.install(path)
+            seed.install(path, self.warn)
 
     def setup_build(self, context: Context) -> None:
         """Create ``build/``: a plain venv of Build-python for build tools."""

@@ -12,15 +12,18 @@ runs from a source checkout without its dependencies, the layer falls back to
 
 from __future__ import annotations
 
+import base64
 import compileall
+import csv
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, Dict, List, Optional
 
 from . import folders, process
 from .errors import CreationError, from_os_error
@@ -28,6 +31,8 @@ from .layout import site_packages
 
 #: The interpreter named in the cached console scripts (each layer writes its own).
 PLACEHOLDER = "/__crossenv_seed__/bin/python"
+#: Where a warning goes (one line).
+Warn = Callable[[str], None]
 
 
 def bundled_wheels() -> List[Path]:
@@ -78,12 +83,108 @@ def _install(wheels: List[Path], root: Path) -> None:
     compileall.compile_dir(site, quiet=2, workers=0)
 
 
-def _cached(wheels: List[Path]) -> Optional[Path]:
-    """The cached tree for ``wheels``, made now if missing; None if unwritable."""
+#: The cached tree's list of its files and their SHA-256, written when it is made.
+MANIFEST = "crossenv-seed.json"
+
+
+def _untrusted(path: Path) -> Optional[str]:
+    """Why the cache folder ``path`` must not be used, or None.
+
+    As pip treats its cache: it must belong to this user (or to root), and
+    no one else may write to it; code from it runs in every environment.
+    """
+    info = os.stat(path)
+    if info.st_uid not in (os.geteuid(), 0):
+        try:
+            import pwd
+
+            owner = pwd.getpwuid(info.st_uid).pw_name
+        except (ImportError, KeyError):
+            owner = f"user {info.st_uid}"
+        return f"it belongs to {owner}"
+    if info.st_mode & 0o002:
+        return "anyone can write to it"
+    return None
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(site: Path) -> Dict[str, str]:
+    """Every file of the tree ``site``, with its SHA-256."""
+    return {
+        str(path.relative_to(site)): _digest(path)
+        for path in sorted(site.rglob("*"))
+        if path.is_file() or path.is_symlink()
+    }
+
+
+def _record_hashes(site: Path) -> Dict[str, str]:
+    """What the wheels' ``RECORD`` files say each installed file hashes to (hex SHA-256)."""
+    hashes: Dict[str, str] = {}
+    for record in site.glob("*.dist-info/RECORD"):
+        for row in csv.reader(record.read_text("utf-8").splitlines()):
+            if len(row) >= 2 and row[1].startswith("sha256="):
+                raw = base64.urlsafe_b64decode(row[1][7:] + "=" * (-len(row[1][7:]) % 4))
+                hashes[os.path.normpath(row[0])] = raw.hex()
+    return hashes
+
+
+def _changed(tree: Path) -> Optional[str]:
+    """Which file of the cached ``tree`` differs from what was installed, or None.
+
+    Each file must hash as its wheel's ``RECORD`` says, and every file (the
+    compiled ones too) as the tree's manifest says; a file more (a ``.pth``
+    would run at every start) or less is a change too.
+    """
+    site = _site(tree)
+    try:
+        expected: Dict[str, str] = json.loads((tree / MANIFEST).read_text("utf-8"))
+        found = _files(site)
+        recorded = _record_hashes(site)
+    except (OSError, ValueError) as exc:
+        return f"cannot read it: {exc}"
+    for name in sorted(set(expected) | set(found)):
+        digest = found.get(name)
+        if digest is None:
+            return f"{name} is missing"
+        if expected.get(name) != digest or recorded.get(name, digest) != digest:
+            return f"{name} was changed" if name in expected else f"{name} was added"
+    return None
+
+
+def _discard(tree: Path) -> bool:
+    """Remove a cached tree that failed its check; False if this user cannot."""
+    trash = tree.with_name(f".{tree.name}.bad-{os.getpid()}")
+    try:
+        os.rename(tree, trash)
+    except OSError:
+        return False
+    shutil.rmtree(trash, ignore_errors=True)  # read-only files go with their folder
+    return True
+
+
+def _cached(wheels: List[Path], warn: Warn) -> Optional[Path]:
+    """The cached tree for ``wheels``, made now if missing; None if it cannot be used."""
     root = folders.cache_root()
     final = root / _key(wheels)
-    if _site(final).is_dir():
-        return final
+    try:
+        problem = _untrusted(root) if root.exists() else None
+        if problem is None and _site(final).is_dir():
+            problem = _untrusted(final)
+            changed = None if problem else _changed(final)
+            if problem is None and changed is None:
+                return final
+            if changed is not None:
+                warn(f"the cached pip in {final} failed its check ({changed}); made again")
+                if not _discard(final):
+                    problem = "it cannot be replaced"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    if problem is not None:
+        warn(f"not using the cache {root}: {problem}; pip is installed privately")
+        return None
     try:
         root.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".seed-", dir=root))
@@ -91,7 +192,10 @@ def _cached(wheels: List[Path]) -> Optional[Path]:
         return None
     try:
         _install(wheels, work)
-        _make_read_only(_site(work))
+        manifest = json.dumps(_files(_site(work)), indent=0, sort_keys=True)
+        (work / MANIFEST).write_text(manifest, encoding="utf-8")
+        _make_read_only(work)
+        work.chmod(0o755)  # readable by all, as the wheels it comes from; writable by none else
         os.rename(work, final)
     except OSError:
         shutil.rmtree(work, ignore_errors=True)
@@ -151,13 +255,17 @@ def have_installer() -> bool:
     return importlib.util.find_spec("installer") is not None
 
 
-def install(layer: Path) -> None:
+def _warn(message: str) -> None:
+    print(f"crossenv: warning: {message}", file=sys.stderr)
+
+
+def install(layer: Path, warn: Warn = _warn) -> None:
     """Give the venv ``layer`` the pip ensurepip would give it."""
     wheels = bundled_wheels()
     if not wheels or not have_installer():
         _ensurepip(layer)
         return
-    tree = _cached(wheels)
+    tree = _cached(wheels, warn)
     if tree is not None:
         _copy(tree, layer)
         return

@@ -92,6 +92,36 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     )
 
 
+def test_platform_tags_replace_the_accepted_tags(setup: Setup, tmp_path: Path) -> None:
+    # crossenv 1.x's --platform-tag: repeatable, the list replaces the defaults.
+    env_dir = tmp_path / "tags"
+    done = create(
+        setup, env_dir, "--platform-tag", "manylinux2014", "--platform-tag", "linux_aarch64"
+    )
+    assert done.returncode == 0, done.stderr
+    probe = (
+        "from pip._internal.utils.compatibility_tags import get_supported\n"
+        "print(*sorted({t.platform for t in get_supported()}))"
+    )
+    platforms = set(setup.run([env_dir / "bin" / "python", "-c", probe]).stdout.split())
+    assert platforms == {"manylinux_2_17_aarch64", "manylinux2014_aarch64", "linux_aarch64"}
+    wheels = tmp_path / "wheels"  # built wheels keep the plain tag, which is accepted
+    setup.run(
+        [
+            env_dir / "bin" / "pip",
+            "wheel",
+            "--no-deps",
+            "-w",
+            wheels,
+            copy_project("cext", tmp_path),
+        ]
+    )
+    (wheel,) = wheels.glob("*.whl")
+    assert wheel.name.endswith("-linux_aarch64.whl")
+    refused = create(setup, tmp_path / "refused", "--platform-tag", "manylinux2014_x86_64")
+    assert refused.returncode == 2 and "not for the Host (aarch64)" in refused.stderr
+
+
 def test_compilers_given_as_shell_words(setup: Setup, tmp_path: Path) -> None:
     # --cc "ccache aarch64-linux-gnu-gcc -mcpu=cortex-a72" (crossenv 1.x splits
     # it as a shell does): every compile runs through the launcher, with the flags.

@@ -243,3 +243,31 @@ def test_cross_prefix_holds_the_cross_layer(tmp_path: Path, host: Path) -> None:
     assert not mark.exists() and (layer / "pyvenv.cfg").is_file()
     names = sorted(p.name for p in (tmp_path / "elsewhere").iterdir())
     assert names == ["cross layer"]  # no staging copy left
+
+
+def make_1x_environment(env: Path) -> None:
+    """The top of an environment crossenv 1.6 made (its files, as it lays them out)."""
+    for folder in ("bin", "include", "lib/python3.11/site-packages", "build/bin", "cross/bin"):
+        (env / folder).mkdir(parents=True)
+    (env / "lib64").symlink_to("lib")
+    (env / "lib" / "site.py").write_text("# crossenv 1.x start-up\n")
+    (env / "bin" / "cross-expose").write_text("#!/bin/sh\n")
+    for layer in ("build", "cross"):
+        (env / layer / "pyvenv.cfg").write_text("home = /usr/bin\n")
+
+
+def test_an_environment_of_crossenv_1_is_replaced_with_clear(
+    tmp_path: Path, host: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = tmp_path / "old env"
+    make_1x_environment(env)
+    (env / "NOTES.txt").write_text("mine")
+    before = snapshot(tmp_path)
+    assert main([str(host), str(env), *FAST]) == 6
+    assert "was made by crossenv 1.x; add --clear to replace it" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+    assert main([str(host), str(env), "--clear", *FAST]) == 0
+    assert builder.is_crossenv(env)
+    names = sorted(p.name for p in env.iterdir())
+    assert names == ["NOTES.txt", "bin", "build", "cross", "crossenv.cfg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old env", "sys root"]
