@@ -55,6 +55,7 @@ def test_the_rust_triple_is_debian_rustcs(name: str, tmp_path: Path) -> None:
     assert done.stdout.strip() == ARCHES[name].rust_triple
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", ALL)
 def test_the_qemu_program_is_qemu_users(name: str) -> None:
     if shutil.which("qemu-aarch64") is None:
@@ -218,6 +219,7 @@ _LONG_DOUBLES = {
 COMPILED = ["amd64", "arm64", "armhf", "armel", "i386", "ppc64el", "s390x", "mips64el", "riscv64"]
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", COMPILED)
 def test_long_double_format_is_the_compilers(name: str) -> None:
     """The cross compiler's predefined macros name the format numpy asks for."""

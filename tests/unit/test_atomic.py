@@ -21,6 +21,9 @@ from .conftest import make_debian_tree
 STEPS = ["setup_build", "setup_cross", "setup_runtime", "setup_scripts", "post_setup"]
 FAST = ["--without-pip", "--without-cross-pip", "-q"]
 
+#: Each test makes an environment: that needs the Host's cross compiler.
+pytestmark = pytest.mark.system
+
 
 @pytest.fixture
 def host(tmp_path: Path) -> Path:

@@ -221,6 +221,7 @@ def test_write_makes_one_executable_shim_per_script(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.system
 def test_shims_pass_shellcheck(shims: Path) -> None:
     if shutil.which("shellcheck") is None:
         pytest.fail("shellcheck is not installed (apt-get install shellcheck)")

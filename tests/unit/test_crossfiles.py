@@ -142,6 +142,7 @@ def test_cmake_emulator_without_qemu_leaves_it_to_binfmt_misc(tmp_path: Path) ->
     assert run_emulator(tmp_path, program, qemu=False) == [f"[{program}]", "[a b]", "[/sys root]"]
 
 
+@pytest.mark.system
 def test_cmake_emulator_script_passes_shellcheck(tmp_path: Path) -> None:
     if shutil.which("shellcheck") is None:
         pytest.fail("shellcheck is not installed (apt-get install shellcheck)")

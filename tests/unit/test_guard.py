@@ -242,6 +242,7 @@ def test_launcher_refuses_a_foreign_archive_in_one_line(tmp_path: Path, sysroot:
     assert len(lines) == 1 and lines[0].startswith("crossenv: error: ") and "libuv.a" in lines[0]
 
 
+@pytest.mark.system
 def test_launcher_passes_shellcheck() -> None:
     template = Path(guard.__file__).parents[1] / "templates" / "guard.sh"
     done = subprocess.run(["shellcheck", "-s", "sh", str(template)], capture_output=True)

@@ -455,6 +455,7 @@ def test_setup_py_builds_use_the_folder_of_setup_py(
     assert hints.project_folder() == str(source)
 
 
+@pytest.mark.system
 def test_runtime_modules_of_hints_import_under_the_oldest_python(tmp_path: Path) -> None:
     """The runtime must work under Python 3.8: run the detection and the table with it."""
     python = sorted(Path(os.path.expanduser("~/.pyenv/versions")).glob("3.8.*/bin/python"))

@@ -71,6 +71,7 @@ def test_launcher_quotes_paths(tmp_path: Path) -> None:
     assert out.splitlines() == [f"[{fake}]", "[-m]", "[pip]", "[x y]", "[*]"]
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("shell", ["bash", "dash", "zsh"])
 def test_activate_and_deactivate(tmp_path: Path, shell: str) -> None:
     if shutil.which(shell) is None:
@@ -94,6 +95,7 @@ def test_activate_and_deactivate(tmp_path: Path, shell: str) -> None:
     assert lines[2:] == ["gone", "undone"]
 
 
+@pytest.mark.system
 def test_rendered_files_pass_shellcheck(tmp_path: Path) -> None:
     if shutil.which("shellcheck") is None:
         pytest.fail("shellcheck is not installed (apt-get install shellcheck)")
@@ -202,6 +204,7 @@ AWKWARD = [
 ]
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", [*AWKWARD, "bang!", "new\nline"])
 def test_fish_sees_the_exact_path(tmp_path: Path, name: str) -> None:
     env = tmp_path / name
@@ -211,6 +214,7 @@ def test_fish_sees_the_exact_path(tmp_path: Path, name: str) -> None:
     assert (done.stdout, done.stderr) == (f"{env}\n", "")
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", AWKWARD)
 def test_tcsh_sees_the_exact_path(tmp_path: Path, name: str) -> None:
     env = tmp_path / name
@@ -220,6 +224,7 @@ def test_tcsh_sees_the_exact_path(tmp_path: Path, name: str) -> None:
     assert (done.stdout, done.stderr) == (f"{env}\n", "")
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", ["bang!", "new\nline"])
 def test_tcsh_refuses_a_path_it_cannot_quote(tmp_path: Path, name: str) -> None:
     env = tmp_path / name
@@ -241,6 +246,7 @@ def test_tcsh_refuses_a_path_it_cannot_quote(tmp_path: Path, name: str) -> None:
     assert done.stderr.startswith("crossenv: activate.csh is unavailable here")
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("shell", ["fish", "tcsh"])
 @pytest.mark.parametrize("name", ["crôss env", "crôss env/it's"])
 def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str, name: str) -> None:
@@ -253,6 +259,7 @@ def test_moved_environment_activates_at_its_new_path(tmp_path: Path, shell: str,
     assert (done.stdout, done.stderr) == (f"{final}\n", "")
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("disable", "mark"), [(None, "(it's) "), ("1", "")])
 def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
     env = tmp_path / "with space é" / "it's"
@@ -282,6 +289,7 @@ def test_fish_activate_and_deactivate(tmp_path: Path, disable: Optional[str], ma
     ]
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("disable", "mark"), [(None, "(it's) "), ("1", "")])
 def test_tcsh_activate_and_deactivate(tmp_path: Path, disable: Optional[str], mark: str) -> None:
     env = tmp_path / "with space é" / "it's"
@@ -317,6 +325,7 @@ def test_tcsh_activate_and_deactivate(tmp_path: Path, disable: Optional[str], ma
     ]
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("shell", "check"), [("fish", "--no-execute"), ("tcsh", "-nf")])
 def test_rendered_activate_parses(tmp_path: Path, shell: str, check: str) -> None:
     env = tmp_path / "it's é"

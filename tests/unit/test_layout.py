@@ -10,7 +10,12 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from crossenv import launchers
+
+#: Each test makes an environment: that needs the Host's cross compiler.
+pytestmark = pytest.mark.system
 
 
 def test_layout(made_env: Path) -> None:

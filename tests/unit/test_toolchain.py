@@ -103,6 +103,7 @@ def test_split_compiler_commands_like_a_shell(
     assert toolchain.split(command) == parts
 
 
+@pytest.mark.system
 def test_compiler_as_shell_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     gcc = shutil.which("aarch64-linux-gnu-gcc")
     assert gcc, "aarch64-linux-gnu-gcc is needed for this test"

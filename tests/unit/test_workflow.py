@@ -162,6 +162,7 @@ def test_the_crossenv_commands_parse(job: Dict[str, Any]) -> None:
     assert {"crossenv-sysroot", "crossenv"} <= seen
 
 
+@pytest.mark.system
 def test_the_shell_steps_pass_shellcheck(job: Dict[str, Any], tmp_path: Path) -> None:
     if shutil.which("shellcheck") is None:
         pytest.fail("shellcheck is not installed (apt-get install shellcheck)")
