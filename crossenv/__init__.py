@@ -14,7 +14,8 @@ if sys.argv[:1] == ["-m"] and sys.path and sys.path[0] in ("", os.getcwd()):
 
 __version__ = "0.1.0"
 
-from .builder import CrossEnvBuilder, is_crossenv
+from .builder import CrossEnvBuilder
+from .envdir import is_crossenv
 from .errors import CrossenvError
 
 __all__ = ["CrossEnvBuilder", "CrossenvError", "__version__", "is_crossenv"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any, Callable, List, Mapping, Optional, Tuple, Union
 from . import (
     __version__,
     crossfiles,
+    envdir,
     folders,
     host,
     journal,
@@ -26,7 +28,6 @@ from . import (
     target,
     toolchain,
 )
-from ._runtime.config import CONFIG_FILE
 from .context import Context, rewrite_paths
 from .errors import (
     CreationError,
@@ -38,53 +39,9 @@ from .errors import (
 )
 from .layout import Settings
 from .options import EnvAssignment
-
-#: The record of how the environment was made; it also marks a directory as ours.
-RECORD_FILE = journal.ENTRIES[-1]
-#: crossenv's own entries at the top of an environment, in the order they are swapped.
-SWAP_ORDER = journal.ENTRIES
-#: What venv writes with the path it was given, in a Cross layer of its own.
-LAYER = ("pyvenv.cfg", "bin/*")
+from .target import HostDescription
 
 Log = Callable[[str], None]
-
-
-def _env_path(env_dir: Union[str, Path]) -> Path:
-    """The environment's path; a symbolic link to a folder stands for that folder.
-
-    A link that leads nowhere is refused: replacing it with a folder would
-    create the environment somewhere the user did not ask for.
-    """
-    path = Path(os.path.abspath(env_dir))
-    try:
-        if not path.is_symlink():
-            return path
-        target = Path(os.path.realpath(path))
-        linked = target.is_dir()
-    except OSError as exc:  # e.g. a name too long for the file system
-        raise from_os_error(exc, f"cannot use {path}", EnvDirError) from None
-    if not linked:
-        raise EnvDirError(f"{path} is a symbolic link to {target}, which is not a folder")
-    return target
-
-
-def is_crossenv(path: Path) -> bool:
-    """Tell whether ``path`` is an environment this tool made."""
-    return (path / RECORD_FILE).is_file() and (path / "cross" / "pyvenv.cfg").is_file()
-
-
-#: What an environment of crossenv 1.x has at its top besides the layers and ``bin``.
-LEGACY_ENTRIES = ("include", "lib", "lib64")
-
-
-def made_by_1x(path: Path) -> bool:
-    """Tell whether ``path`` is an environment crossenv 1.x made (it has no record)."""
-    return (
-        not (path / RECORD_FILE).exists()
-        and (path / "lib" / "site.py").is_file()
-        and (path / "cross" / "pyvenv.cfg").is_file()
-        and (path / "bin" / "cross-expose").is_file()
-    )
 
 
 def is_glibc_host(config: Mapping[str, object]) -> bool:
@@ -199,15 +156,6 @@ class CrossEnvBuilder:
             )
         config = dict(found.config)
         config.update(dict(self.host_config_vars))
-        chosen = toolchain.choose(
-            config,
-            cc=self.host_cc,
-            cxx=self.host_cxx,
-            ar=self.host_ar,
-            prefix=self.toolchain_prefix,
-            relative=self.host_relativize,
-            warn=self.warn,
-        )
         described = target.describe(
             config,
             machine=self.host_machine,
@@ -216,6 +164,20 @@ class CrossEnvBuilder:
             platform_tags=tuple(self.platform_tags),
             glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
             kernel_release=host.kernel_release(found.sysroot),
+        )
+        if described.elf_machine is not None:
+            host.check_binary(
+                found, described.elf_machine, described.pointer_bits, described.big_endian
+            )
+        self._warn_odd_places(env_dir, found, described)
+        chosen = toolchain.choose(
+            config,
+            cc=self.host_cc,
+            cxx=self.host_cxx,
+            ar=self.host_ar,
+            prefix=self.toolchain_prefix,
+            relative=self.host_relativize,
+            warn=self.warn,
         )
         settings = Settings(
             shebang=self.shebang or "",
@@ -240,27 +202,44 @@ class CrossEnvBuilder:
             self.log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")
         return Context(env_dir, found, described, chosen, settings, recorded)
 
+    def _warn_odd_places(
+        self, env_dir: Path, found: host.HostPython, described: HostDescription
+    ) -> None:
+        """Warn about what works but is seldom meant: no cross at all, an env in the sysroot."""
+        build = getattr(sys.implementation, "_multiarch", "") or f"{platform.machine()}-linux-gnu"
+        if described.triple and toolchain.same_target(described.triple, build):
+            self.warn(
+                f"Host-python {found.executable} is for this machine ({build}): "
+                "the environment builds for the Build machine itself"
+            )
+        sysroot = found.sysroot
+        if sysroot is not None and (env_dir == sysroot or sysroot in env_dir.parents):
+            self.warn(
+                f"{env_dir} is inside the Host's sysroot {sysroot}: fetched again, "
+                "the sysroot is replaced, and the environment with it"
+            )
+
     def create(self, env_dir: Union[str, Path]) -> None:
         """Create (or update, or replace the cleared layers of) the environment at ``env_dir``.
 
         Everything is built in a hidden sibling directory and moved into
         place at the end: a new ``env_dir`` by one rename; in an existing
-        folder only crossenv's own entries (:data:`SWAP_ORDER`) are swapped,
+        folder only crossenv's own entries (:data:`crossenv.envdir.SWAP_ORDER`) are swapped,
         and the user's files stay where they are.  On any failure or Ctrl-C
         the sibling is removed and an environment being replaced is left
         exactly as it was.
         """
-        context = self.describe(_env_path(env_dir))
+        context = self.describe(envdir.env_path(env_dir))
         final = context.env_dir
-        cross = self._cross_prefix(final)
+        cross = envdir.cross_prefix(final, self.cross_prefix)
         try:
             journal.recover(final, self.log)
             if cross is not None:
                 journal.recover(cross, self.log)
             existed = final.exists()
             if existed:
-                self._check_existing(final)
-            new_cross = cross is not None and self._check_cross_prefix(cross)
+                envdir.check_existing(final, self.cleared)
+            new_cross = cross is not None and envdir.check_cross_prefix(cross, self.cleared)
         except OSError as exc:  # e.g. a name too long for the file system
             raise from_os_error(exc, f"cannot use {final}", EnvDirError) from None
         made_parents: List[Path] = []
@@ -269,7 +248,7 @@ class CrossEnvBuilder:
             work = Path(tempfile.mkdtemp(prefix=f".{final.name}.new-", dir=final.parent))
             if new_cross:
                 made_parents += folders.make_parents(cross.parent)  # type: ignore[union-attr]
-                context.cross_root = self._cross_work(cross) / "env"  # type: ignore[arg-type]
+                context.cross_root = envdir.cross_work(cross) / "env"  # type: ignore[arg-type]
         except OSError as exc:
             folders.remove_empty(made_parents)
             raise from_os_error(exc, f"cannot write to {final.parent}", EnvDirError) from None
@@ -278,22 +257,25 @@ class CrossEnvBuilder:
         built = swapped = False
         try:
             with journal.held(work):
-                ours = final if existed and is_crossenv(final) else None
+                ours = final if existed and envdir.is_crossenv(final) else None
                 self._build(context, ours, borrowed, cross)
                 rewrite_paths(context.root, str(context.root), str(final))
                 if context.cross_root is not None:
                     rewrite_paths(
-                        context.cross_root, str(context.cross_root), str(context.cross_dir), LAYER
+                        context.cross_root,
+                        str(context.cross_root),
+                        str(context.cross_dir),
+                        envdir.LAYER,
                     )
                 built = True
                 with folders.interrupts_held():  # a Ctrl-C now comes when it is done
-                    self._swap(context, work, existed)
+                    envdir.swap(context, work, existed)
                     swapped = True
         except BaseException as exc:
             # Built, and the staging folder gone: it was moved into place.
             swapped = swapped or (built and not os.path.lexists(context.root))
             if swapped:  # the new environment is in place: only the old copy is left
-                self._remove_old(work, context.cross_root)
+                envdir.remove_old(work, context.cross_root)
                 if isinstance(exc, KeyboardInterrupt):
                     return  # done all the same: Ctrl-C came too late to undo it
                 raise
@@ -308,96 +290,7 @@ class CrossEnvBuilder:
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"cannot create {final}") from None
             raise
-        self._remove_old(work, context.cross_root)
-
-    def _cross_prefix(self, final: Path) -> Optional[Path]:
-        """Where the Cross layer goes when not in ``ENV_DIR/cross`` (``--cross-prefix``)."""
-        if not self.cross_prefix:
-            return None
-        path = _env_path(self.cross_prefix)
-        if path == final / "cross":
-            return None
-        if path == final or final in path.parents or path in final.parents:
-            raise EnvDirError(
-                f"--cross-prefix {path}: cannot hold or be inside the environment {final}"
-            )
-        return path
-
-    def _check_existing(self, final: Path) -> None:
-        """An existing ``ENV_DIR`` must be an environment, or a folder with room for one."""
-        if not final.is_dir():
-            raise EnvDirError(f"{final} exists and is not a folder")
-        if is_crossenv(final):
-            return
-        if made_by_1x(final):
-            if not self.cleared:
-                raise EnvDirError(
-                    f"{final} was made by crossenv 1.x; add --clear to replace it "
-                    "(its packages must be installed again)"
-                )
-            return
-        taken = [name for name in SWAP_ORDER if os.path.lexists(final / name)]
-        if taken:
-            raise EnvDirError(
-                f"{final} is not a crossenv environment and already has "
-                f"{', '.join(taken)}; nothing was changed (choose another ENV_DIR)"
-            )
-
-    def _check_cross_prefix(self, cross: Path) -> bool:
-        """Tell whether the Cross layer is to be made at ``cross``; refuse a folder in use."""
-        if not cross.exists() or (cross.is_dir() and not any(cross.iterdir())):
-            return True
-        if not (cross / "pyvenv.cfg").is_file() or not (cross / CONFIG_FILE).is_file():
-            raise EnvDirError(
-                f"--cross-prefix {cross}: the folder holds other files; "
-                "name a new or empty folder, or one crossenv made"
-            )
-        return "cross" in self.cleared
-
-    @staticmethod
-    def _cross_work(cross: Path) -> Path:
-        return Path(tempfile.mkdtemp(prefix=f".{cross.name}.new-", dir=cross.parent))
-
-    @staticmethod
-    def _remove_old(work: Path, cross_root: Optional[Path]) -> None:
-        """Remove the replaced entries' copy; Ctrl-C cannot stop it halfway now."""
-        with folders.interrupts_held(deliver=False):
-            shutil.rmtree(work, ignore_errors=True)
-            if cross_root is not None:
-                shutil.rmtree(cross_root.parent, ignore_errors=True)
-
-    @staticmethod
-    def _swap(context: Context, work: Path, existed: bool) -> None:
-        root, final = context.root, context.env_dir
-        assert root is not None
-        if context.cross_root is None:
-            CrossEnvBuilder._swap_env(root, final, work, existed)
-            return
-        # The Cross layer of --cross-prefix first, put back if the rest fails.
-        cross, old_cross = Path(os.readlink(root / "cross")), context.cross_root.parent / "old"
-        if cross.is_dir() and not any(cross.iterdir()):
-            cross.rmdir()
-        folders.replace_tree(context.cross_root, cross, old_cross)
-        try:
-            CrossEnvBuilder._swap_env(root, final, work, existed)
-        except BaseException:
-            os.replace(cross, context.cross_root)
-            if old_cross.is_dir():
-                os.replace(old_cross, cross)
-            raise
-
-    @staticmethod
-    def _swap_env(root: Path, final: Path, work: Path, existed: bool) -> None:
-        if not existed:
-            os.replace(root, final)
-            return
-        journal.swapping(work)
-        if made_by_1x(final):  # what 1.x had besides the layers goes with them
-            (work / "old").mkdir(exist_ok=True)
-            for name in LEGACY_ENTRIES:
-                if os.path.lexists(final / name):
-                    os.replace(final / name, work / "old" / name)
-        folders.swap_entries(root, final, work / "old", SWAP_ORDER)
+        envdir.remove_old(work, context.cross_root)
 
     def _build(
         self, context: Context, old: Optional[Path], borrowed: List[str], cross: Optional[Path]
@@ -511,7 +404,7 @@ class CrossEnvBuilder:
             **layout.describe_host(context.host, context.toolchain),
         }
         text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
-        context.write({context.env_dir / RECORD_FILE: (text, False)})
+        context.write({context.env_dir / envdir.RECORD_FILE: (text, False)})
 
 
 def clear_layers(clear: bool, both: bool, cross: bool, build: bool) -> Union[str, Tuple[()]]:

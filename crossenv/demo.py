@@ -22,7 +22,8 @@ from typing import List, Optional
 
 from . import cli, process, sysroot
 from ._runtime import elf
-from .builder import CrossEnvBuilder, is_crossenv
+from .builder import CrossEnvBuilder
+from .envdir import is_crossenv
 from .errors import CreationError, ToolchainError, VersionMismatchError
 from .target import ELF_MACHINES
 

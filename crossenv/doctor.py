@@ -20,7 +20,7 @@ from . import cli, process
 from ._runtime import config
 from ._runtime.config import Config
 from .arch import by_multiarch, compiler_package
-from .builder import RECORD_FILE, is_crossenv
+from .envdir import RECORD_FILE, is_crossenv
 from .errors import CrossenvError, EnvDirError
 from .toolchain import same_target
 

@@ -240,3 +240,40 @@ def _discover(
         sysroot=sysroot,
         build_details=details,
     )
+
+
+def _inside(sysroot: Optional[Path], path: Path) -> Path:
+    """``path``, with symbolic links followed inside ``sysroot`` (absolute ones too)."""
+    for _ in range(20):
+        if not path.is_symlink():
+            return path
+        target = os.readlink(path)
+        if os.path.isabs(target) and sysroot is not None:
+            path = sysroot / target.lstrip("/")
+        else:
+            path = path.parent / target
+    return path
+
+
+def check_binary(found: HostPython, machine: int, bits: int, big_endian: bool) -> None:
+    """Refuse a Host-python whose ELF header is for another machine than its sysconfigdata.
+
+    A sysconfigdata of another CPU (copied into the wrong tree, or named with
+    ``--sysconfigdata-file``) would make every build for the wrong machine.
+    """
+    from ._runtime import elf
+
+    path = _inside(found.sysroot, found.executable)
+    try:
+        info = elf.read_file(path)
+    except OSError:
+        return
+    if info is None:  # a script or a Mach-O file: nothing to compare
+        return
+    wrong = elf.mismatch(info, machine=machine, bits=bits, big_endian=big_endian)
+    if wrong is not None:
+        raise HostPythonError(
+            f"Host-python {found.executable} is {elf.describe(info)}, but the sysconfigdata "
+            f"{found.sysconfigdata_file} describes a Host of another machine ({wrong}); "
+            "give the Host's own with --sysconfigdata-file"
+        )

@@ -68,7 +68,8 @@ def config_commands(env_dir: Path, version: str) -> Dict[str, List[str]]:
 def render_launcher(name: str, command: List[str]) -> str:
     """The text of one launcher script."""
     quoted = " ".join(shlex.quote(word) for word in command)
-    return _template("launcher.sh").replace("__NAME__", name).replace("__COMMAND__", quoted)
+    text = _template("launcher.sh").replace("__NAME__", name).replace("__COMMAND__", quoted)
+    return text.replace("__PROGRAM__", shlex.quote(command[0]))
 
 
 def render_guard(

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from typing import Tuple
 
+from ._runtime import config
 from .errors import UsageError
 
 #: Operators of ``--env``, longest first so ``+=`` is not read as ``=``.
@@ -42,13 +43,34 @@ def _split(text: str, option: str, operators: Tuple[str, ...]) -> Tuple[str, str
     return name, operator, text[index + len(operator) :]
 
 
+#: Variables Cross-python keeps its own state in: set by the user, they
+#: would make it act as the Build machine or skip the user's other settings.
+INTERNAL = (
+    config.BUILD_SIDE,
+    config.ENV_APPLIED,
+    config.UNSET,
+    config.REPORT,
+    config.HINTED,
+)
+INTERNAL_PREFIXES = (config.SAVED_PREFIX, "CROSSENV_HINT_SAVED_")
+#: Host variables without which no extension is built (a build given an
+#: empty one skips its C code, or names no compiler at all).
+REQUIRED_VARS = ("CC", "CXX", "LDSHARED", "LDCXXSHARED", "EXT_SUFFIX", "AR")
+
+
 def parse_env(text: str) -> EnvAssignment:
     """Parse one ``--env`` argument such as ``CFLAGS+=-O3``."""
     name, operator, value = _split(text, "--env", ENV_OPERATORS)
+    if name in INTERNAL or name.startswith(INTERNAL_PREFIXES):
+        raise UsageError(f"--env {text!r}: {name} is crossenv's own; it cannot be set")
     return EnvAssignment(name, operator, value)
 
 
 def parse_config_var(text: str) -> Tuple[str, str]:
     """Parse one ``--config-var NAME=VALUE`` argument."""
     name, _, value = _split(text, "--config-var", ("=",))
+    if name in REQUIRED_VARS and not value.strip():
+        raise UsageError(
+            f"--config-var {text!r}: builds need {name}; an empty one builds no extension"
+        )
     return name, value

@@ -11,7 +11,6 @@ deactivate () {
     fi
     if [ -n "${_CROSSENV_OLD_PS1+set}" ]; then
         PS1=$_CROSSENV_OLD_PS1
-        export PS1
         unset _CROSSENV_OLD_PS1
     fi
     unset VIRTUAL_ENV CROSSENV_DIR
@@ -35,8 +34,8 @@ export PATH
 
 if [ -z "${VIRTUAL_ENV_DISABLE_PROMPT:-}" ]; then
     _CROSSENV_OLD_PS1=${PS1:-}
+    # Not exported: a prompt of bash's syntax would reach other shells.
     PS1=__PROMPT__"${PS1:-}"
-    export PS1
 fi
 
 hash -r 2>/dev/null || true

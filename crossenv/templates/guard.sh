@@ -6,7 +6,15 @@ compiler=__COMPILER__
 sysroot=__SYSROOT__
 python_prefix=__PYTHON_PREFIX__
 case $compiler in
-    */*) ;;
+    */*)
+        if [ ! -x "$compiler" ]; then
+            echo "crossenv: error: the Host's compiler $compiler is gone (it was there when the environment was made); install it again, or make the environment again with --clear and --cc" >&2
+            if [ -n "${CROSSENV_REPORT:-}" ]; then  # repeated when pip ends
+                echo "the Host's compiler $compiler is gone; install it again, or make the environment again with --clear and --cc" >>"$CROSSENV_REPORT"
+            fi
+            exit 127
+        fi
+        ;;
     *)  # Named, to be found on PATH (--relative-toolchain): look past this folder.
         here=$(cd "$(dirname "$0")" && pwd)
         rest=

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, Optional, Union
 
@@ -57,7 +58,8 @@ def runtime_record(
     return layout.runtime_config(env_dir, found, described, settings, tools, setup)
 
 
-ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 57
+#: The file header of a 64-bit little-endian AArch64 executable (ET_DYN, EM_AARCH64).
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 9 + struct.pack("<HH", 3, 183) + b"\0" * 44
 
 
 def make_debian_tree(root: Path, version: str = "3.11", *, headers: bool = True) -> Path:

@@ -12,7 +12,7 @@ from typing import Any, List, Sequence
 
 import pytest
 
-from crossenv import builder, folders, journal
+from crossenv import builder, envdir, folders, journal
 from crossenv.__main__ import main
 
 from ..conftest import snapshot
@@ -62,11 +62,11 @@ def test_interrupted_replacement_keeps_the_old_env(
     assert main([str(host), str(env), *FAST]) == 0
     (env / "cross" / "mine.txt").write_text("keep me")
     before: List[str] = snapshot(tmp_path)
-    marker = (env / builder.RECORD_FILE).read_bytes()
+    marker = (env / envdir.RECORD_FILE).read_bytes()
     monkeypatch.setattr(builder.CrossEnvBuilder, step, interrupt)
     assert main([str(host), str(env), "--clear", *FAST]) == 130
     assert snapshot(tmp_path) == before
-    assert (env / builder.RECORD_FILE).read_bytes() == marker
+    assert (env / envdir.RECORD_FILE).read_bytes() == marker
     assert (env / "cross" / "mine.txt").read_text() == "keep me"
 
 
@@ -138,7 +138,7 @@ def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
     env = tmp_path / "env"
     assert main([str(host), str(env), *FAST]) == 0
     (env / "NOTES.txt").write_text("notes")
-    record = (env / builder.RECORD_FILE).read_bytes()
+    record = (env / envdir.RECORD_FILE).read_bytes()
     done = subprocess.run(
         [sys.executable, "-c", KILLER, step, str(host), str(env), "--clear-cross", *FAST],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
@@ -157,8 +157,8 @@ def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
     assert main([str(host), str(env), "--clear-cross", *FAST]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
     assert (env / "NOTES.txt").read_text() == "notes"
-    assert builder.is_crossenv(env) and (env / "build" / "pyvenv.cfg").is_file()
-    assert (env / builder.RECORD_FILE).read_bytes() == record or step == "swap"
+    assert envdir.is_crossenv(env) and (env / "build" / "pyvenv.cfg").is_file()
+    assert (env / envdir.RECORD_FILE).read_bytes() == record or step == "swap"
 
 
 def test_ctrl_c_right_after_the_swap_leaves_the_new_environment_and_no_copy(
@@ -189,7 +189,7 @@ def test_an_existing_folder_gets_the_environment_beside_the_users_files(
     (project / "README").write_text("mine")
     inode = project.stat().st_ino
     assert main([str(host), str(project), *FAST]) == 0
-    assert builder.is_crossenv(project) and project.stat().st_ino == inode  # the same folder
+    assert envdir.is_crossenv(project) and project.stat().st_ino == inode  # the same folder
     assert (project / "src" / "mod.c").read_text() == "int x;"
     assert (project / "README").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my project", "sys root"]
@@ -224,7 +224,7 @@ def test_rerun_without_clear_updates_in_place(tmp_path: Path, host: Path) -> Non
 def test_several_env_dirs_make_several_environments(tmp_path: Path, host: Path) -> None:
     first, second = tmp_path / "one", tmp_path / "two words"
     assert main([str(host), str(first), str(second), *FAST]) == 0
-    assert builder.is_crossenv(first) and builder.is_crossenv(second)
+    assert envdir.is_crossenv(first) and envdir.is_crossenv(second)
     assert str(second) in (second / "bin" / "activate").read_text()
 
 
@@ -232,7 +232,7 @@ def test_cross_prefix_holds_the_cross_layer(tmp_path: Path, host: Path) -> None:
     env, layer = tmp_path / "env", tmp_path / "elsewhere" / "cross layer"
     assert main([str(host), str(env), "--cross-prefix", str(layer), *FAST]) == 0
     assert (env / "cross").is_symlink() and (env / "cross").resolve() == layer
-    assert (layer / "pyvenv.cfg").is_file() and builder.is_crossenv(env)
+    assert (layer / "pyvenv.cfg").is_file() and envdir.is_crossenv(env)
     for path in layer.rglob("*"):
         if path.is_file() and not path.is_symlink():
             assert b".new-" not in path.read_bytes(), path
@@ -270,7 +270,7 @@ def test_an_environment_of_crossenv_1_is_replaced_with_clear(
     assert "was made by crossenv 1.x; add --clear to replace it" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
     assert main([str(host), str(env), "--clear", *FAST]) == 0
-    assert builder.is_crossenv(env)
+    assert envdir.is_crossenv(env)
     names = sorted(p.name for p in env.iterdir())
     assert names == ["NOTES.txt", "bin", "build", "cross", "crossenv.cfg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old env", "sys root"]

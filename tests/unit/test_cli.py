@@ -150,6 +150,13 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "add the Debian package libpython3.11-dev:arm64",
     ),
     (
+        "host python of another machine than its sysconfigdata",
+        lambda t: [str(t / "x86 root/usr/bin/python3.11"), str(t / "env")],
+        3,
+        "describes a Host of another machine (ELF 64-bit little-endian x86_64, expected "
+        "ELF 64-bit little-endian aarch64)",
+    ),
+    (
         "env dir is a file",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "text")],
         6,
@@ -216,6 +223,8 @@ def tree(tmp_path: Path) -> Path:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep")
     (tmp_path / "taken" / "bin").mkdir(parents=True)
+    x86 = make_debian_tree(tmp_path / "x86 root")  # an x86-64 binary, arm64 sysconfigdata
+    x86.write_bytes((Path(__file__).parents[1] / "data" / "elf" / "libz-amd64.so.1").read_bytes())
     deep = make_debian_tree(tmp_path / "deep").parents[1] / "lib" / "python3.11"
     (deep / "_sysconfigdata__aarch64-linux-gnu.py").write_text(
         "build_time_vars = {'A': " + "-" * 100_000 + "1}\n"
@@ -352,3 +361,18 @@ def test_a_compiler_that_cannot_say_what_it_builds_for_is_a_warning(
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "crossenv: warning: cannot tell what the C++ compiler /bin/true builds for" in err
+
+
+@pytest.mark.system
+def test_odd_but_working_places_are_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The Build machine's own Python as HOST_PYTHON: no cross at all.
+    real = Path(os.path.realpath(sys.executable))
+    assert main([str(real), str(tmp_path / "native"), "-q", "--without-pip"]) == 0
+    assert "is for this machine (x86_64-linux-gnu)" in capsys.readouterr().err
+    # An environment inside the sysroot goes when the sysroot is fetched again.
+    host = make_debian_tree(tmp_path / "sys root")
+    inside = tmp_path / "sys root" / "opt" / "env"
+    assert main([str(host), str(inside), "-q", "--without-pip"]) == 0
+    assert f"{inside} is inside the Host's sysroot" in capsys.readouterr().err

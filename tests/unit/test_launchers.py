@@ -532,3 +532,21 @@ def test_activate_marks_the_prompt_with_the_environment(
     )
     assert (done.stdout, done.stderr) == (f"{mark}$ ", "")
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("exported", [False, True])
+def test_the_prompt_is_exported_only_if_it_was(tmp_path: Path, exported: bool) -> None:
+    # bash's prompt syntax must not reach other shells through the environment.
+    env = tmp_path / "env"
+    launchers.write(env, "3.11")
+    show = 'env | grep -c "^PS1=" || true'
+    script = (
+        f'PS1="$ "; {"export PS1; " if exported else ""}'
+        f". {shlex.quote(str(env / 'bin' / 'activate'))}; {show}; deactivate; {show}; "
+        'printf "[%s]" "$PS1"'
+    )
+    done = subprocess.run(
+        ["bash", "-c", script], env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True
+    )
+    count = "1" if exported else "0"
+    assert (done.stdout, done.stderr) == (f"{count}\n{count}\n[$ ]", "")

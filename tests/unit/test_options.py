@@ -40,3 +40,18 @@ def test_parse_config_var() -> None:
     assert options.parse_config_var("LDSHARED=gcc -shared") == ("LDSHARED", "gcc -shared")
     with pytest.raises(UsageError):
         options.parse_config_var("nothing")
+
+
+@pytest.mark.parametrize(
+    "text", ["CROSSENV_BUILD_SIDE=1", "CROSSENV_ENV_APPLIED=x", "CROSSENV_SAVED_CFLAGS=-O0"]
+)
+def test_crossenvs_own_variables_cannot_be_set(text: str) -> None:
+    with pytest.raises(UsageError, match="is crossenv's own; it cannot be set"):
+        options.parse_env(text)
+
+
+@pytest.mark.parametrize("text", ["EXT_SUFFIX=", "CC=", "LDSHARED=  "])
+def test_a_config_var_builds_need_cannot_be_emptied(text: str) -> None:
+    with pytest.raises(UsageError, match="an empty one builds no extension"):
+        options.parse_config_var(text)
+    assert options.parse_config_var("CFLAGS=") == ("CFLAGS", "")  # others may be empty

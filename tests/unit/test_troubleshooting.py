@@ -605,7 +605,11 @@ def test_the_reader_follows_the_rules_of_the_module_doc(tmp_path: Path) -> None:
 
 #: Shell launchers in ``crossenv/templates``, with the title of the section of
 #: the page that must show each message they print (``echo "..." >&2``).
-LAUNCHERS: Dict[str, str] = {"cross-run.sh": "cross-run"}
+LAUNCHERS: Dict[str, str] = {
+    "cross-run.sh": "cross-run",
+    "launcher.sh": "The environment's commands",
+    "guard.sh": "The environment's commands",
+}
 
 
 def launcher_messages(text: str) -> List[Template]:
