@@ -33,6 +33,7 @@ PATCHES: "Dict[str, Tuple[str, str]]" = {
     "packaging.tags": ("patch_tags", "apply"),
     "pip._vendor.packaging.tags": ("patch_tags", "apply"),
     "pip._internal.build_env": ("patch_pip", "apply"),
+    "pip._internal.resolution.resolvelib.factory": ("patch_pip", "apply_resolver"),
     "setuptools.command.bdist_wheel": ("patch_wheel", "apply"),
     "wheel.bdist_wheel": ("patch_wheel", "apply"),
     "mesonpy": ("patch_mesonpy", "apply"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,34 @@ def test_importing_a_host_binary_at_build_time_is_named(setup: Setup, tmp_path: 
         assert f"{setup.bin / 'cross-run'} -c 'import {module}'" in line
     # ... and on the target it imports.
     assert "cext_demo" in setup.on_target("import cext_demo; print(cext_demo.__name__)")
+
+
+def test_a_package_with_wheels_for_other_machines_only_gets_a_hint(
+    setup: Setup, tmp_path: Path
+) -> None:
+    # Like many packages on PyPI: wheels for x86-64, none for the Host, no sdist.
+    index = tmp_path / "index"
+    index.mkdir()
+    wheel = index / "onlyx86-1.0-py3-none-manylinux_2_17_x86_64.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("onlyx86/__init__.py", "")
+        archive.writestr(
+            "onlyx86-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: onlyx86\nVersion: 1.0\n"
+        )
+        archive.writestr(
+            "onlyx86-1.0.dist-info/WHEEL",
+            "Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: py3-none-manylinux_2_17_x86_64\n",
+        )
+        archive.writestr("onlyx86-1.0.dist-info/RECORD", "")
+    found = ["--no-index", "--find-links", str(index), "onlyx86"]
+    # The Build machine's pip takes it ...
+    setup.run([setup.bin / "build-pip", "download", "--no-deps", "-d", tmp_path / "got", *found])
+    # ... the Host's says why it does not.
+    done = subprocess.run(
+        [setup.bin / "pip", "install", *found], capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "No matching distribution found for onlyx86" in done.stderr
+    (hint,) = [line for line in done.stderr.splitlines() if line.startswith("crossenv: hint:")]
+    assert hint.startswith("crossenv: hint: no file of onlyx86 suits the Host (")
+    assert "linux_aarch64" in hint
