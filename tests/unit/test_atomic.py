@@ -114,9 +114,9 @@ def test_the_users_files_in_the_environment_are_kept(tmp_path: Path, host: Path)
 KILLER = """
 import os, signal, sys
 from crossenv import builder, folders
-step = sys.argv.pop(1)
+step, number = sys.argv.pop(1), int(sys.argv.pop(1))
 def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), number)  # a real signal, as a CI timeout or docker stop sends
 if step == "swap":
     real = folders.swap_entries
     def half_swap(new, dest, old, names):
@@ -124,28 +124,45 @@ if step == "swap":
         os.replace(dest / names[0], old / names[0])  # one entry moved aside, then the kill
         die()
     folders.swap_entries = half_swap
+elif step == "after-swap":
+    real_swap = folders.swap_entries
+    def swap_then_signal(new, dest, old, names):
+        real_swap(new, dest, old, names)
+        die()
+    folders.swap_entries = swap_then_signal
 else:
     setattr(builder.CrossEnvBuilder, step, die)
 from crossenv.__main__ import main
-main(sys.argv[1:])
+sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
 @pytest.mark.parametrize("step", ["setup_cross", "setup_runtime", "post_setup", "swap"])
 def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
-    tmp_path: Path, host: Path, step: str
+    tmp_path: Path, host: Path, step: str, number: int
 ) -> None:
     env = tmp_path / "env"
     assert main([str(host), str(env), *FAST]) == 0
     (env / "NOTES.txt").write_text("notes")
     record = (env / envdir.RECORD_FILE).read_bytes()
     done = subprocess.run(
-        [sys.executable, "-c", KILLER, step, str(host), str(env), "--clear-cross", *FAST],
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            step,
+            str(number),
+            str(host),
+            str(env),
+            "--clear-cross",
+            *FAST,
+        ],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         capture_output=True,
         text=True,
     )
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert done.returncode == -number, done.stderr
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".env.new-")]
     assert leftovers, "the kill left no replacement behind: nothing was tested"
     said: List[str] = []
@@ -274,3 +291,37 @@ def test_an_environment_of_crossenv_1_is_replaced_with_clear(
     names = sorted(p.name for p in env.iterdir())
     assert names == ["NOTES.txt", "bin", "build", "cross", "crossenv.cfg"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old env", "sys root"]
+
+
+@pytest.mark.parametrize("step", ["setup_runtime", "after-swap"])
+def test_a_real_ctrl_c_before_the_swap_undoes_and_after_it_finishes(
+    tmp_path: Path, host: Path, step: str
+) -> None:
+    env = tmp_path / "env"
+    assert main([str(host), str(env), *FAST]) == 0
+    (env / "cross" / "old-layer-mark").write_text("")
+    before = snapshot(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KILLER,
+            step,
+            str(int(signal.SIGINT)),
+            str(host),
+            str(env),
+            "--clear",
+            *FAST,
+        ],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+    )
+    if step == "after-swap":  # the environment was replaced: done, no copy left
+        assert done.returncode == 0 and "interrupted" not in done.stderr, done.stderr
+        assert not (env / "cross" / "old-layer-mark").exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["env", "sys root"]
+    else:
+        assert done.returncode == 130, done.stderr
+        assert "interrupted; nothing was changed" in done.stderr
+        assert snapshot(tmp_path) == before
