@@ -134,6 +134,12 @@ def main_parser() -> argparse.ArgumentParser:
         "Python, or that names a Build-machine folder missing from the sysroot "
         "(default: a warning)",
     )
+    hostopts.add_argument(
+        "--repair",
+        action="store_true",
+        help="pass each wheel pip builds through cross-repair: bundle the sysroot "
+        "libraries it links, tag it manylinux (auditwheel, installed on first use)",
+    )
     layers = parser.add_argument_group("environment")
     layers.add_argument(
         "--system-site-packages",
@@ -229,6 +235,7 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         platform_tags=tuple(args.platform_tag),
         shebang=args.shebang,
         strict=args.strict,
+        repair=args.repair,
         system_site_packages=args.system_site_packages,
         with_build_pip=not args.without_pip,
         # As in crossenv 1.x: no pip anywhere.

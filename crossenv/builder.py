@@ -93,6 +93,8 @@ class CrossEnvBuilder:
     shebang: Optional[str] = None
     #: Fail builds that fell back to pure Python or name Build folders.
     strict: bool = False
+    #: Pass each wheel pip builds through ``cross-repair`` (auditwheel).
+    repair: bool = False
     #: Give the Build layer access to Build-python's system site-packages.
     system_site_packages: bool = False
     #: crossenv 1.x's name for ``system_site_packages``.
@@ -182,6 +184,7 @@ class CrossEnvBuilder:
         settings = Settings(
             shebang=self.shebang or "",
             strict=self.strict,
+            repair=self.repair,
             config_vars=self.host_config_vars,
             environ=self.extra_env_vars,
             without_cross_pip=not self.with_cross_pip,

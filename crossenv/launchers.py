@@ -55,6 +55,7 @@ def commands(env_dir: Path, version: str, layers: Layers = Layers()) -> Dict[str
         for name in ("pip", f"pip{major}", f"pip{version}"):
             result.pop(f"build-{name}", None)
     result["cross-expose"] = [cross, "-m", "_crossenv.expose"]
+    result["cross-repair"] = [cross, "-m", "_crossenv.repair"]
     return result
 
 

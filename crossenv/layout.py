@@ -35,6 +35,8 @@ class Settings:
     shebang: str = ""
     #: A C extension that failed to build fails the build (not just a warning).
     strict: bool = False
+    #: Each wheel pip builds goes through ``cross-repair``.
+    repair: bool = False
 
 
 def site_packages(venv: Path, version: str) -> Path:
@@ -313,6 +315,7 @@ def runtime_config(
         "qemu": crossfiles.qemu_name(target),
         "shebang": settings.shebang or host_interpreter(host),
         "strict": settings.strict,
+        "repair": settings.repair,
         "build_site": str(site_packages(env_dir / "build", host.version)),
         "build_python": str(env_dir / "build" / "bin" / "python"),
         "python_version": host.version,

@@ -82,6 +82,8 @@ if TYPE_CHECKING:
         shebang: str
         #: Fail builds whose C extension failed and fell back to pure Python.
         strict: bool
+        #: Pass each wheel pip builds through ``cross-repair`` (``--repair``).
+        repair: bool
         #: Folders put first on ``PATH`` for cross builds (Debian's Rust tools).
         path_prepend: List[str]
         #: Why Rust builds cannot work here (one line), or "".

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass
-from typing import Dict, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 __all__ = [
     "EM_386",
@@ -32,6 +32,7 @@ __all__ = [
     "MACHINE_NAMES",
     "ElfInfo",
     "describe",
+    "glibc_needs",
     "mismatch",
     "read_file",
     "read_header",
@@ -158,3 +159,89 @@ def mismatch(
         return None
     expected = ElfInfo(bits=bits, big_endian=big_endian, machine=machine, osabi=0, type=0)
     return f"{describe(info)}, expected {describe(expected)}"
+
+
+#: Section types of the dynamic symbols, their versions and the versions needed.
+_SHT_DYNSYM = 11
+_SHT_GNU_VERSYM = 0x6FFFFFFF
+_SHT_GNU_VERNEED = 0x6FFFFFFE
+#: Section header, symbol: field formats of each class (``<elf.h>``).
+_SHDR = {32: "IIIIIIIIII", 64: "IIQQQQIIQQ"}
+_SYM = {32: "IIIBBH", 64: "IBBHQQ"}
+
+
+def _string(data: bytes, offset: int) -> str:
+    end = data.find(b"\0", offset)
+    return data[offset : end if end >= 0 else len(data)].decode("ascii", "replace")
+
+
+def glibc_needs(data: bytes) -> Dict[str, Tuple[int, int]]:
+    """The GNU C library version each undefined symbol of ELF image ``data`` asks for.
+
+    ``{"pthread_create": (2, 34), ...}`` from the symbol versions the linker
+    recorded (``.gnu.version_r``); empty for a file that is not ELF or asks
+    for no version.  A manylinux tag promises none is newer than its glibc.
+    """
+    info = read_header(data[:HEADER_SIZE])
+    if info is None:
+        return {}
+    order = ">" if info.big_endian else "<"
+    fields = struct.unpack(
+        order + _EHDR[info.bits], data[16 : 16 + struct.calcsize(_EHDR[info.bits])]
+    )
+    shoff, shentsize, shnum = fields[5], fields[10], fields[11]
+    shdr = order + _SHDR[info.bits]
+    sections = []
+    for index in range(shnum):
+        start = shoff + index * shentsize
+        if start + struct.calcsize(shdr) > len(data):
+            return {}
+        sh = struct.unpack(shdr, data[start : start + struct.calcsize(shdr)])
+        sections.append((sh[1], sh[4], sh[5], sh[6], sh[7]))  # type, offset, size, link, info
+    by_type = {kind: section for section in reversed(sections) for kind in [section[0]]}
+    if not {_SHT_DYNSYM, _SHT_GNU_VERSYM, _SHT_GNU_VERNEED} <= set(by_type):
+        return {}
+    try:
+        return _needs(data, order, info.bits, sections, by_type)
+    except (struct.error, IndexError):
+        return {}
+
+
+def _needs(
+    data: bytes,
+    order: str,
+    bits: int,
+    sections: List[Tuple[int, int, int, int, int]],
+    by_type: Dict[int, Tuple[int, int, int, int, int]],
+) -> Dict[str, Tuple[int, int]]:
+    _, offset, _, link, count = by_type[_SHT_GNU_VERNEED]
+    strings = sections[link][1]
+    names: Dict[int, str] = {}  # version index -> "GLIBC_2.34"
+    for _ in range(count):
+        _, entries, _, aux, following = struct.unpack(order + "HHIII", data[offset : offset + 16])
+        at = offset + aux
+        for _ in range(entries):
+            _, _, other, name, after = struct.unpack(order + "IHHII", data[at : at + 16])
+            names[other] = _string(data, strings + name)
+            at += after
+        if not following:
+            break
+        offset += following
+    _, symbols, size, symbol_link, _ = by_type[_SHT_DYNSYM]
+    symbol_strings = sections[symbol_link][1]
+    versions = by_type[_SHT_GNU_VERSYM][1]
+    fmt = order + _SYM[bits]
+    width = struct.calcsize(fmt)
+    needs: Dict[str, Tuple[int, int]] = {}
+    for index in range(size // width):
+        entry = struct.unpack(fmt, data[symbols + index * width : symbols + (index + 1) * width])
+        name, shndx = entry[0], entry[5] if bits == 32 else entry[3]
+        (version,) = struct.unpack(
+            order + "H", data[versions + 2 * index : versions + 2 * index + 2]
+        )
+        label = names.get(version & 0x7FFF, "")
+        if shndx == 0 and label.startswith("GLIBC_"):
+            numbers = tuple(int(part) for part in label[6:].split(".")[:2] if part.isdigit())
+            if len(numbers) == 2:
+                needs[_string(data, symbol_strings + name)] = (numbers[0], numbers[1])
+    return needs

@@ -82,6 +82,10 @@ def apply_builder(module: types.ModuleType, cfg: Config) -> Optional[str]:
                     logger.error("%s", verify.summary(path, problems))
                 os.unlink(path)
                 return None
+            if cfg.get("repair") and not kwargs.get("editable", args[-1] if args else False):
+                from . import repair  # on demand: --repair passes each wheel through auditwheel
+
+                path = repair.repair_one(path, cfg)
         return path
 
     module._build_one = _build_one  # type: ignore[attr-defined]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from .config import Config
-from .elf import mismatch, read_header
+from .elf import glibc_needs, mismatch, read_header
 
 _WHEEL_NAME = re.compile(r"^(?P<rest>.+)-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$")
 
@@ -54,17 +54,60 @@ def check_tags(filename: str, cfg: Config) -> Optional[str]:
     return None
 
 
+_MANYLINUX = re.compile(r"manylinux_(\d+)_(\d+)_(.+)")
+_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+
+
+def promised_glibc(filename: str) -> Optional[Tuple[str, Tuple[int, int]]]:
+    """The manylinux tag of a wheel's name and the newest glibc it lets binaries use."""
+    match = _WHEEL_NAME.match(os.path.basename(filename))
+    promises = []
+    for tag in match.group("plat").split(".") if match else ():
+        found = _MANYLINUX.fullmatch(tag)
+        legacy = _LEGACY.get(tag.partition("_")[0])
+        if found:
+            promises.append((tag, (int(found.group(1)), int(found.group(2)))))
+        elif legacy is not None:
+            promises.append((tag, legacy))
+    return min(promises, key=lambda promise: promise[1]) if promises else None
+
+
+def check_glibc(name: str, data: bytes, promise: Tuple[str, Tuple[int, int]]) -> Optional[str]:
+    """One line when the binary ``name`` needs a newer glibc than the wheel's tag promises."""
+    tag, allowed = promise
+    needs = glibc_needs(data)
+    if not needs:
+        return None
+    symbol, newest = max(needs.items(), key=lambda item: (item[1], item[0]))
+    if newest <= allowed:
+        return None
+    arch = tag.split("_", 3)[3] if tag.startswith("manylinux_") else tag.partition("_")[2]
+    version = f"{newest[0]}.{newest[1]}"
+    return (
+        f"{name} needs glibc {version} ({symbol}@GLIBC_{version}), newer than its tag {tag} "
+        f"allows; it is a manylinux_{newest[0]}_{newest[1]}_{arch} wheel"
+    )
+
+
 def check_wheel(path: str, cfg: Config) -> List[str]:
-    """Every problem of the wheel at ``path``: its tags and each binary inside."""
+    """Every problem of the wheel at ``path``: its tags and each binary inside.
+
+    A manylinux tag is a promise about glibc: each binary's symbol versions
+    are checked against it.
+    """
     problems = []
     tag_problem = check_tags(path, cfg)
     if tag_problem:
         problems.append(tag_problem)
+    promise = promised_glibc(path)
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if is_binary(info.filename):
-                with archive.open(info) as stream:
-                    problem = check_binary(info.filename, stream.read(64), cfg)
+                with archive.open(info) as stream:  # all of it only to check a promise
+                    data = stream.read() if promise is not None else stream.read(64)
+                problem = check_binary(info.filename, data[:64], cfg)
+                if problem is None and promise is not None:
+                    problem = check_glibc(info.filename, data, promise)
                 if problem:
                     problems.append(problem)
     return problems

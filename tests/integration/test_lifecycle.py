@@ -92,6 +92,39 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     )
 
 
+def test_a_manylinux_tag_is_checked_against_the_glibc_the_code_needs(
+    setup: Setup, tmp_path: Path
+) -> None:
+    # --manylinux manylinux2014 on a bookworm sysroot (glibc 2.36): code that
+    # calls pthread_create links its glibc 2.34 version, which 2.17 lacks.
+    env_dir = tmp_path / "promise"
+    assert create(setup, env_dir, "--manylinux", "manylinux2014").returncode == 0
+    project = copy_project("glibc_ext", tmp_path)
+    done = subprocess.run(
+        [env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", tmp_path / "wheels", project],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and not list((tmp_path / "wheels").glob("*.whl"))
+    nodot = setup.version.replace(".", "")
+    so = f"glibc_demo.cpython-{nodot}-aarch64-linux-gnu.so"
+    assert f"{so} needs glibc 2.34 (pthread_" in done.stdout + done.stderr
+    assert (
+        "newer than its tag manylinux_2_17_aarch64 allows; it is a manylinux_2_34_aarch64 wheel"
+        in (done.stdout + done.stderr)
+    )
+    # Tagged as what it is, the same code builds and runs on the target.
+    honest = tmp_path / "honest"
+    assert create(setup, honest, "--manylinux", "manylinux_2_34").returncode == 0
+    setup.run([honest / "bin" / "pip", "wheel", "--no-deps", "-w", tmp_path / "ok", project])
+    (wheel,) = (tmp_path / "ok").glob("*.whl")
+    assert wheel.name.endswith("-manylinux_2_34_aarch64.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    code = "import glibc_demo; print(glibc_demo.added(40, 2))"
+    assert setup.on_target(code, path=[tmp_path / "unpacked"]).strip() == "42"
+
+
 def test_platform_tags_replace_the_accepted_tags(setup: Setup, tmp_path: Path) -> None:
     # crossenv 1.x's --platform-tag: repeatable, the list replaces the defaults.
     env_dir = tmp_path / "tags"

@@ -10,9 +10,11 @@ which in a Cross-python build must be crossenv's shim, not this machine's
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Dict, List
 
@@ -22,6 +24,7 @@ from crossenv import configscripts, crossfiles, sysroot
 
 from .conftest import (
     Setup,
+    crossenv_command,
     elf_machine,
     fetch_sysroot,
     make_setup,
@@ -159,3 +162,46 @@ def test_psycopg2_cross_builds_against_the_sysroot_libpq(libpq_env: Setup) -> No
     assert elf_machine(so) == 183
     code = "import psycopg2, psycopg2.extensions; print(psycopg2.extensions.libpq_version())"
     assert int(setup.on_target(code)) > 0
+
+
+def test_repaired_psycopg2_runs_on_a_host_without_libpq(
+    libpq_env: Setup, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    setup = libpq_env
+    clean = make_setup(tmp_path_factory, VERSION, RELEASE, "arm64")  # the sysroot as fetched
+    assert not list((clean.sysroot / "usr" / "lib" / MULTIARCH).glob("libpq.so*"))
+    sdist = ["--no-deps", "--no-binary", "psycopg2", "--no-cache-dir", "psycopg2==2.9.10"]
+    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "built", *sdist])
+    (built,) = (tmp_path / "built").glob("*.whl")
+    assert built.name.endswith("-linux_aarch64.whl")
+    # Unrepaired, it needs the libpq of the sysroot it was built against.
+    with zipfile.ZipFile(built) as archive:
+        archive.extractall(tmp_path / "unrepaired")
+    code = "import psycopg2, psycopg2.extensions; print(psycopg2.extensions.libpq_version())"
+    bare = subprocess.run(
+        [*sysroot.qemu_command("arm64", clean.sysroot), str(clean.host_python), "-c", code],
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "unrepaired")},
+        capture_output=True,
+        text=True,
+    )
+    assert bare.returncode != 0 and "libpq.so.5" in bare.stderr, bare.stderr
+    # cross-repair bundles it (and what it links) and tags the wheel manylinux.
+    setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", built])
+    (repaired,) = (tmp_path / "repaired").glob("*.whl")
+    assert re.search(r"-cp311-cp311-manylinux_2_\d+_aarch64\.whl$", repaired.name), repaired.name
+    with zipfile.ZipFile(repaired) as archive:
+        bundled = [name for name in archive.namelist() if name.startswith("psycopg2.libs/")]
+    assert any("/libpq-" in name for name in bundled), bundled
+    clean.run([clean.bin / "pip", "install", "--no-deps", repaired])
+    assert int(clean.on_target(code)) > 0
+    # --repair: pip's own builds come out repaired.
+    again = subprocess.run(
+        [*crossenv_command(setup.python, setup.host_python, setup.env_dir), "--repair"],
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "auto", *sdist])
+    (auto,) = (tmp_path / "auto").glob("*.whl")
+    assert auto.name == repaired.name

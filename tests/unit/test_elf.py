@@ -6,7 +6,7 @@ import shutil
 import struct
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
@@ -287,3 +287,37 @@ def test_copy_works_outside_the_package(tmp_path: Path, monkeypatch: pytest.Monk
     spec.loader.exec_module(module)
     result: Optional[ElfInfo] = module.read_file(ELF_DATA / "libz-s390x.so.1")
     assert result is not None and (result.machine, result.big_endian) == (elf.EM_S390, True)
+
+
+def readelf_needs(path: Path) -> Dict[str, Tuple[int, int]]:
+    """What binutils' readelf says each undefined symbol asks of glibc."""
+    import re
+    import subprocess
+
+    out = subprocess.run(
+        ["readelf", "--dyn-syms", "-W", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    needs = {}
+    for line in out.splitlines():
+        found = re.search(r" UND (\S+)@GLIBC_(\d+)\.(\d+)", line)
+        if found:
+            needs[found.group(1)] = (int(found.group(2)), int(found.group(3)))
+    return needs
+
+
+@pytest.mark.system
+@pytest.mark.parametrize(
+    "name", ["amd64", "arm64", "armhf", "i386", "riscv64", "s390x"]
+)  # both classes, both byte orders
+def test_glibc_needs_agree_with_readelf(name: str) -> None:
+    if shutil.which("readelf") is None:
+        pytest.fail("readelf is not installed (apt-get install binutils)")
+    path = DATA / "elf" / f"libz-{name}.so.1"
+    found = elf.glibc_needs(path.read_bytes())
+    assert found and found == readelf_needs(path)
+
+
+def test_glibc_needs_of_what_is_not_elf_is_empty() -> None:
+    assert elf.glibc_needs(b"#!/bin/sh\n") == {}
+    header = (DATA / "elf" / "libz-arm64.so.1").read_bytes()[:64]
+    assert elf.glibc_needs(header) == {}  # cut short: no sections to read

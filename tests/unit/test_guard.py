@@ -304,3 +304,23 @@ def test_run_paths_into_the_sysroot_become_host_paths(sysroot: Path) -> None:
         "-Wl,-rpath=/opt/app/lib",
     ]
     assert g.notes == []
+
+
+def test_a_compiler_removed_since_creation_is_named(tmp_path: Path, sysroot: Path) -> None:
+    path = launcher(tmp_path, sysroot)
+    compiler = tmp_path / "bin dir" / "echo-cc"
+    compiler.unlink()  # a toolchain upgrade, a vendor SDK moved away
+    report = tmp_path / "report.txt"
+    done = subprocess.run(
+        [str(path), "-c", "x.c"],
+        env={**os.environ, "CROSSENV_REPORT": str(report)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 127
+    assert done.stderr == (
+        f"crossenv: error: the Host's compiler {compiler} is gone (it was there when the "
+        "environment was made); install it again, or make the environment again with --clear "
+        "and --cc\n"
+    )
+    assert f"the Host's compiler {compiler} is gone" in report.read_text()  # pip repeats it

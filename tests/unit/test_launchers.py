@@ -34,6 +34,7 @@ def test_commands_cover_the_documented_names() -> None:
         "build-python",
         "build-pip",
         "cross-expose",
+        "cross-repair",
     } == names
 
 
@@ -550,3 +551,15 @@ def test_the_prompt_is_exported_only_if_it_was(tmp_path: Path, exported: bool) -
     )
     count = "1" if exported else "0"
     assert (done.stdout, done.stderr) == (f"{count}\n{count}\n[$ ]", "")
+
+
+def test_a_moved_environments_commands_say_what_is_gone(tmp_path: Path) -> None:
+    env = tmp_path / "made here"
+    launchers.write(env, "3.11")  # its layers are not there: as after a move
+    done = subprocess.run([env / "bin" / "python", "-c", "pass"], capture_output=True, text=True)
+    assert done.returncode == 127 and done.stdout == ""
+    assert done.stderr == (
+        f"crossenv: cannot run {env / 'cross' / 'bin' / 'python'}: it is gone (the environment "
+        "was moved or removed since it was made, or the Python it was made with was); make it "
+        "again where it is now with python -m crossenv --clear\n"
+    )

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any, Dict, cast
+from typing import Any, Dict, Optional, cast
 
 import pytest
 
 from crossenv._runtime import fallback, verify
 from crossenv._runtime.config import Config
 from crossenv._runtime.patch_install import fix_script_for
+
+from .conftest import DATA
 
 ELF = Path(__file__).resolve().parents[1] / "data" / "elf"
 SUFFIX = ".cpython-311-aarch64-linux-gnu.so"
@@ -126,3 +128,35 @@ def test_fallback_wrapper_records_and_reraises(
     fallback.apply(strict_module, config(strict=True))
     with pytest.raises(SystemExit, match="--strict"):
         strict_build_ext().build_extension(ext)
+
+
+@pytest.mark.parametrize(
+    ("name", "tag", "refused"),
+    [
+        ("arm64", "manylinux_2_17_aarch64", None),  # libz asks for 2.17 at most
+        ("riscv64", "manylinux_2_27_riscv64", None),
+        ("riscv64", "manylinux_2_17_riscv64", "manylinux_2_27_riscv64"),
+        ("amd64", "manylinux2010_x86_64", "manylinux_2_14_x86_64"),  # memcpy@GLIBC_2.14
+        ("amd64", "manylinux2014_x86_64", None),
+    ],
+)
+def test_a_manylinux_tag_is_a_promise_that_is_checked(
+    tmp_path: Path, name: str, tag: str, refused: Optional[str]
+) -> None:
+    library = (DATA / "elf" / f"libz-{name}.so.1").read_bytes()
+    promise = verify.promised_glibc(f"z-1.0-cp311-cp311-{tag}.whl")
+    assert promise is not None and promise[0] == tag
+    problem = verify.check_glibc("z/libz.so.1", library, promise)
+    if refused is None:
+        assert problem is None
+    else:
+        assert problem is not None and problem.startswith("z/libz.so.1 needs glibc ")
+        assert f"newer than its tag {tag} allows; it is a {refused} wheel" in problem
+
+
+def test_wheels_without_a_manylinux_tag_promise_nothing() -> None:
+    assert verify.promised_glibc("z-1.0-cp311-cp311-linux_aarch64.whl") is None
+    two = verify.promised_glibc(
+        "z-1.0-cp311-cp311-manylinux_2_28_aarch64.manylinux2014_aarch64.whl"
+    )
+    assert two == ("manylinux2014_aarch64", (2, 17))  # the older promise counts
