@@ -21,6 +21,15 @@ def create(setup: Setup, env_dir: Path, *options: str) -> subprocess.CompletedPr
     return subprocess.run(command, env=repo_env(), capture_output=True, text=True)
 
 
+def build_wheel(setup: Setup, env_dir: Path, tmp_path: Path, **kwargs: object) -> Path:
+    """``pip wheel`` of the cext project in the environment: the one wheel it made."""
+    wheels = tmp_path / "wheels"
+    project = copy_project("cext", tmp_path)
+    setup.run([env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", wheels, project], **kwargs)
+    (wheel,) = wheels.glob("*.whl")
+    return wheel
+
+
 def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
     env_dir = tmp_path / "many linux"
     done = create(
@@ -66,18 +75,7 @@ def test_manylinux_env_and_config_var(setup: Setup, tmp_path: Path) -> None:
         [python, "-c", chain], env=environ, capture_output=True, text=True, check=True
     )
     assert chained.stdout.strip().split("|") == ["a b", "mine", "a b"]
-    wheels = tmp_path / "wheels"
-    setup.run(
-        [
-            env_dir / "bin" / "pip",
-            "wheel",
-            "--no-deps",
-            "-w",
-            wheels,
-            copy_project("cext", tmp_path),
-        ]
-    )
-    (wheel,) = wheels.glob("*.whl")
+    wheel = build_wheel(setup, env_dir, tmp_path)
     _, _, _, tags = parse_wheel_filename(wheel.name)
     assert {str(tag) for tag in tags} == {f"cp{nodot}-cp{nodot}-manylinux_2_17_aarch64"}
     with zipfile.ZipFile(wheel) as archive:
@@ -138,18 +136,7 @@ def test_platform_tags_replace_the_accepted_tags(setup: Setup, tmp_path: Path) -
     )
     platforms = set(setup.run([env_dir / "bin" / "python", "-c", probe]).stdout.split())
     assert platforms == {"manylinux_2_17_aarch64", "manylinux2014_aarch64", "linux_aarch64"}
-    wheels = tmp_path / "wheels"  # built wheels keep the plain tag, which is accepted
-    setup.run(
-        [
-            env_dir / "bin" / "pip",
-            "wheel",
-            "--no-deps",
-            "-w",
-            wheels,
-            copy_project("cext", tmp_path),
-        ]
-    )
-    (wheel,) = wheels.glob("*.whl")
+    wheel = build_wheel(setup, env_dir, tmp_path)  # the plain tag, which is accepted
     assert wheel.name.endswith("-linux_aarch64.whl")
     refused = create(setup, tmp_path / "refused", "--platform-tag", "manylinux2014_x86_64")
     assert refused.returncode == 2 and "not for the Host (aarch64)" in refused.stderr
@@ -177,14 +164,11 @@ def test_compilers_given_as_shell_words(setup: Setup, tmp_path: Path) -> None:
     )
     done = subprocess.run(command, env=environ, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    wheels = tmp_path / "wheels"
-    project = copy_project("cext", tmp_path)
-    setup.run([env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", wheels, project], env=environ)
+    wheel = build_wheel(setup, env_dir, tmp_path, env=environ)
     compiles = [line for line in log.read_text().splitlines() if " -c " in f" {line} "]
     assert compiles, log.read_text()
     for line in compiles:
         assert line.split()[0].endswith("aarch64-linux-gnu-gcc") and "-mcpu=cortex-a72" in line
-    (wheel,) = wheels.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp_path / "unpacked")
     code = "import cext_demo; print(cext_demo.machine())"
@@ -231,11 +215,8 @@ def test_an_existing_folder_gets_the_environment_beside_its_files(
         if p.is_file()
         and p.relative_to(project).parts[0] not in ("bin", "build", "cross", "crossenv.cfg")
     } == before
-    source = copy_project("cext", tmp_path / "elsewhere")
-    for env_dir in (project, second):
-        wheels = tmp_path / f"wheels of {env_dir.name}"
-        setup.run([env_dir / "bin" / "pip", "wheel", "--no-deps", "-w", wheels, source])
-        (wheel,) = wheels.glob("*.whl")
+    for env_dir in (project, second):  # each builds a copy of the project of its own
+        wheel = build_wheel(setup, env_dir, tmp_path / f"built in {env_dir.name}")
         assert "linux_aarch64" in wheel.name
     taken = tmp_path / "taken"
     (taken / "cross").mkdir(parents=True)

@@ -137,6 +137,19 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def signalled(
+    step: str, number: int, host: Path, env: Path, *options: str
+) -> subprocess.CompletedProcess[str]:
+    """Run crossenv on ``env`` in a process that sends itself signal ``number`` at ``step``."""
+    command = [sys.executable, "-c", KILLER, step, str(int(number)), str(host), str(env)]
+    return subprocess.run(
+        [*command, *options, *FAST],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize("number", [signal.SIGKILL, signal.SIGTERM])
 @pytest.mark.parametrize("step", ["setup_cross", "setup_runtime", "post_setup", "swap"])
 def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
@@ -146,22 +159,7 @@ def test_a_replacement_killed_at_any_step_is_recovered_by_the_next_run(
     assert main([str(host), str(env), *FAST]) == 0
     (env / "NOTES.txt").write_text("notes")
     record = (env / envdir.RECORD_FILE).read_bytes()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            KILLER,
-            step,
-            str(number),
-            str(host),
-            str(env),
-            "--clear-cross",
-            *FAST,
-        ],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        capture_output=True,
-        text=True,
-    )
+    done = signalled(step, number, host, env, "--clear-cross")
     assert done.returncode == -number, done.stderr
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".env.new-")]
     assert leftovers, "the kill left no replacement behind: nothing was tested"
@@ -301,22 +299,7 @@ def test_a_real_ctrl_c_before_the_swap_undoes_and_after_it_finishes(
     assert main([str(host), str(env), *FAST]) == 0
     (env / "cross" / "old-layer-mark").write_text("")
     before = snapshot(tmp_path)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            KILLER,
-            step,
-            str(int(signal.SIGINT)),
-            str(host),
-            str(env),
-            "--clear",
-            *FAST,
-        ],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        capture_output=True,
-        text=True,
-    )
+    done = signalled(step, signal.SIGINT, host, env, "--clear")
     if step == "after-swap":  # the environment was replaced: done, no copy left
         assert done.returncode == 0 and "interrupted" not in done.stderr, done.stderr
         assert not (env / "cross" / "old-layer-mark").exists()
