@@ -7,10 +7,10 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple, Union
 
 from . import __version__, cli
-from .builder import CrossEnvBuilder, clear_layers
+from .builder import CrossEnvBuilder
 from .errors import UsageError
 from .options import parse_config_var, parse_env
 
@@ -53,6 +53,13 @@ def main_parser() -> argparse.ArgumentParser:
         metavar="PREFIX",
         help="prefix of the cross tools, e.g. aarch64-linux-gnu- or "
         "/opt/tc/bin/arm-linux-gnueabihf-; used to name gcc, g++ and ar",
+    )
+    tools.add_argument(
+        "--toolchain",
+        choices=("gcc", "zig"),
+        default="gcc",
+        help="gcc: the Host's cross compilers on this machine (default); zig: zig cc "
+        "from PyPI, installed into the Build layer, for the Host's glibc or --manylinux's",
     )
     tools.add_argument(
         "--relative-toolchain",
@@ -207,6 +214,17 @@ def _shebang(path: str) -> str:
     return path
 
 
+def clear_layers(clear: bool, both: bool, cross: bool, build: bool) -> Union[str, Tuple[()]]:
+    """What the ``--clear*`` options ask for, as :attr:`CrossEnvBuilder.clear` takes it."""
+    if both or (cross and (build or clear)):
+        return "both"
+    if cross:
+        return "cross"
+    if clear:  # the Build layer, and the Cross layer unless it is at --cross-prefix
+        return "default"
+    return "build" if build else ()
+
+
 def parse(argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Parse and check a command line; a bad one raises :class:`UsageError`."""
     args = main_parser().parse_args(argv)
@@ -225,6 +243,7 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         host_cxx=args.cxx,
         host_ar=args.ar,
         toolchain_prefix=args.toolchain_prefix,
+        toolchain=args.toolchain,
         cross_prefix=args.cross_prefix,
         host_relativize=args.relative_toolchain,
         host_config_vars=tuple(args.config_var),

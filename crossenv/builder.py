@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from . import (
     seed,
     target,
     toolchain,
+    zig,
 )
 from .context import Context, rewrite_paths
 from .errors import (
@@ -40,6 +40,7 @@ from .errors import (
 from .layout import Settings
 from .options import EnvAssignment
 from .target import HostDescription
+from .toolchain import Toolchain
 
 Log = Callable[[str], None]
 
@@ -75,6 +76,9 @@ class CrossEnvBuilder:
     cross_prefix: Union[str, Path, None] = None
     #: Prefix of the cross tools, e.g. ``aarch64-linux-gnu-``.
     toolchain_prefix: Optional[str] = None
+    #: ``"gcc"``: the Host's cross compilers on this machine; ``"zig"``: zig
+    #: from PyPI, for the Host's (or ``manylinux_tags``') glibc.
+    toolchain: str = "gcc"
     #: Record compilers by name rather than by absolute path.
     host_relativize: bool = False
     #: Host sysconfig variables to override: ``(name, value)``.
@@ -171,16 +175,22 @@ class CrossEnvBuilder:
             host.check_binary(
                 found, described.elf_machine, described.pointer_bits, described.big_endian
             )
-        self._warn_odd_places(env_dir, found, described)
-        chosen = toolchain.choose(
-            config,
-            cc=self.host_cc,
-            cxx=self.host_cxx,
-            ar=self.host_ar,
-            prefix=self.toolchain_prefix,
-            relative=self.host_relativize,
-            warn=self.warn,
-        )
+        for warning in host.odd_places(env_dir, found, described.triple):
+            self.warn(warning)
+        if self.toolchain not in ("gcc", "zig"):
+            raise UsageError(f"--toolchain {self.toolchain}: expected gcc or zig")
+        if self.toolchain == "zig":
+            chosen = self._zig(env_dir, described)
+        else:
+            chosen = toolchain.choose(
+                config,
+                cc=self.host_cc,
+                cxx=self.host_cxx,
+                ar=self.host_ar,
+                prefix=self.toolchain_prefix,
+                relative=self.host_relativize,
+                warn=self.warn,
+            )
         settings = Settings(
             shebang=self.shebang or "",
             strict=self.strict,
@@ -205,22 +215,14 @@ class CrossEnvBuilder:
             self.log(f"  accepted wheel platforms: {', '.join(described.platform_tags)}")
         return Context(env_dir, found, described, chosen, settings, recorded)
 
-    def _warn_odd_places(
-        self, env_dir: Path, found: host.HostPython, described: HostDescription
-    ) -> None:
-        """Warn about what works but is seldom meant: no cross at all, an env in the sysroot."""
-        build = getattr(sys.implementation, "_multiarch", "") or f"{platform.machine()}-linux-gnu"
-        if described.triple and toolchain.same_target(described.triple, build):
-            self.warn(
-                f"Host-python {found.executable} is for this machine ({build}): "
-                "the environment builds for the Build machine itself"
-            )
-        sysroot = found.sysroot
-        if sysroot is not None and (env_dir == sysroot or sysroot in env_dir.parents):
-            self.warn(
-                f"{env_dir} is inside the Host's sysroot {sysroot}: fetched again, "
-                "the sysroot is replaced, and the environment with it"
-            )
+    def _zig(self, env_dir: Path, described: HostDescription) -> Toolchain:
+        """zig's compilers, checked once zig is installed (:meth:`setup_zig`)."""
+        named = bool(self.host_cc or self.host_cxx or self.toolchain_prefix)
+        return zig.choose(env_dir, described, with_pip=self.with_build_pip, named=named)
+
+    def setup_zig(self, context: Context) -> None:
+        """Install zig into the Build layer and write its compilers' scripts there."""
+        zig.setup(context, self.log)
 
     def create(self, env_dir: Union[str, Path]) -> None:
         """Create (or update, or replace the cleared layers of) the environment at ``env_dir``.
@@ -316,6 +318,8 @@ class CrossEnvBuilder:
                 borrow(layer)  # keep this layer of the environment being replaced
             else:
                 step(context)
+        if self.toolchain == "zig":
+            self.setup_zig(context)
         self.setup_runtime(context)
         self.setup_scripts(context)
         self.post_setup(context)
@@ -408,14 +412,3 @@ class CrossEnvBuilder:
         }
         text = json.dumps(record, indent=1, ensure_ascii=False) + "\n"
         context.write({context.env_dir / envdir.RECORD_FILE: (text, False)})
-
-
-def clear_layers(clear: bool, both: bool, cross: bool, build: bool) -> Union[str, Tuple[()]]:
-    """What the ``--clear*`` options ask for, as :attr:`CrossEnvBuilder.clear` takes it."""
-    if both or (cross and (build or clear)):
-        return "both"
-    if cross:
-        return "cross"
-    if clear:  # the Build layer, and the Cross layer unless it is at --cross-prefix
-        return "default"
-    return "build" if build else ()

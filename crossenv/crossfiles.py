@@ -41,6 +41,8 @@ class BuildTools:
     pkg_config_dirs: Sequence[str] = ()
     #: The Host's Fortran compiler, when one is installed (scipy needs it).
     fortran: Optional[str] = None
+    #: Whether the compilers take ``--sysroot`` (see ``Toolchain.sysroot_flag``).
+    sysroot_flag: bool = True
 
 
 def sibling_tool(cc: str, name: str) -> str:
@@ -70,7 +72,7 @@ def _meson_list(values: Sequence[str]) -> str:
 
 def meson_cross_file(target: HostDescription, tools: BuildTools) -> str:
     """A meson cross file for the Host."""
-    sysroot = [f"--sysroot={tools.sysroot}"] if tools.sysroot else []
+    sysroot = [f"--sysroot={tools.sysroot}"] if tools.sysroot and tools.sysroot_flag else []
     binaries = {
         "c": [tools.cc, *sysroot],
         "cpp": [tools.cxx, *sysroot],
@@ -130,8 +132,10 @@ def cmake_toolchain(
         ("CMAKE_AR", shlex.split(tools.ar)[0]),  # a program, without flags
         ("CMAKE_STRIP", tools.strip),
     ]
+    if tools.sysroot and tools.sysroot_flag:
+        settings.append(("CMAKE_SYSROOT", tools.sysroot))
     if tools.sysroot:
-        settings += [("CMAKE_SYSROOT", tools.sysroot), ("CMAKE_FIND_ROOT_PATH", tools.sysroot)]
+        settings.append(("CMAKE_FIND_ROOT_PATH", tools.sysroot))
     # FindPython and pybind11 must see the Host's headers and suffix, even
     # when they cannot run the Host's interpreter.
     for prefix in ("Python", "Python3"):

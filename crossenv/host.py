@@ -277,3 +277,26 @@ def check_binary(found: HostPython, machine: int, bits: int, big_endian: bool) -
             f"{found.sysconfigdata_file} describes a Host of another machine ({wrong}); "
             "give the Host's own with --sysconfigdata-file"
         )
+
+
+def odd_places(env_dir: Path, found: HostPython, triple: str) -> List[str]:
+    """Warnings about what works but is seldom meant: no cross at all, an env in the sysroot."""
+    import platform
+    import sys
+
+    from .toolchain import same_target
+
+    warnings = []
+    build = getattr(sys.implementation, "_multiarch", "") or f"{platform.machine()}-linux-gnu"
+    if triple and same_target(triple, build):
+        warnings.append(
+            f"Host-python {found.executable} is for this machine ({build}): "
+            "the environment builds for the Build machine itself"
+        )
+    sysroot = found.sysroot
+    if sysroot is not None and (env_dir == sysroot or sysroot in env_dir.parents):
+        warnings.append(
+            f"{env_dir} is inside the Host's sysroot {sysroot}: fetched again, "
+            "the sysroot is replaced, and the environment with it"
+        )
+    return warnings

@@ -68,7 +68,7 @@ def host_vars(host: HostPython, toolchain: Toolchain, settings: Settings) -> Con
         elif key == "CC" or (first and first == recorded_cc):
             config = sysconfigdata.replace_program(config, key, toolchain.cc)
     config = sysconfigdata.replace_program(config, "AR", toolchain.ar)
-    if host.sysroot is not None:
+    if host.sysroot is not None and toolchain.sysroot_flag:
         config = sysconfigdata.with_compiler_flags(config, [f"--sysroot={host.sysroot}"])
     for name, value in settings.config_vars:
         # Strings, as crossenv 1.x keeps them, unless the Host's own value is a number.
@@ -116,7 +116,8 @@ def build_tools(
         emulator=crossfiles.emulator(target, sysroot),
         pkg_config_root=pkg_root,
         pkg_config_dirs=crossfiles.pkg_config_dirs(pkg_root, target.multiarch) if pkg_root else (),
-        fortran=_fortran(program(toolchain.cc)),
+        fortran=_fortran(program(toolchain.cc)) if toolchain.sysroot_flag else None,
+        sysroot_flag=toolchain.sysroot_flag,
     )
 
 

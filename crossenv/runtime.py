@@ -118,7 +118,11 @@ def _write_guard(context: Context, tools: crossfiles.BuildTools, log: Log) -> No
     for command in dict.fromkeys((context.toolchain.cc, context.toolchain.cxx)):
         path = Path(layout.guarded(env_dir, command))
         text = launchers.render_guard(
-            path.name, command, tools.sysroot or "", sys.base_prefix, guard
+            path.name,
+            command,
+            (tools.sysroot or "") if tools.sysroot_flag else "",
+            sys.base_prefix,
+            guard,
         )
         files[path] = (text, True)
     text = layout.config_site(context.target)

@@ -44,6 +44,9 @@ class Toolchain:
     ar: str
     #: What ``CC -dumpmachine`` printed.
     target: str
+    #: Whether compilers get ``--sysroot=SYSROOT`` (not zig's: it brings its
+    #: own C library, and takes only the Host's other headers from the sysroot).
+    sysroot_flag: bool = True
 
 
 def _normalize(triple: str) -> Tuple[str, str]:
@@ -101,7 +104,8 @@ def _resolve(program: str, relative: bool, what: str, multiarch: str, given: boo
         option = {"C++ compiler": "--cxx", "archiver": "--ar"}.get(what, "--cc")
         raise ToolchainError(
             f"{what} '{program}' not found on PATH; install the cross toolchain "
-            f"({_install_hint(multiarch)}) or choose one with {option}"
+            f"({_install_hint(multiarch)}), choose one with {option}, or use --toolchain zig "
+            "(zig from PyPI, no root needed)"
         )
     return program if relative else os.path.abspath(found)
 

@@ -81,8 +81,12 @@ def _build_python(cfg: Config) -> str:
     return python
 
 
-def repair(wheels: Sequence[str], wheel_dir: str, cfg: Config, plat: str = "") -> int:
-    """Run auditwheel's repair on ``wheels`` against the sysroot; its exit status."""
+def repair(wheels: Sequence[str], wheel_dir: str, cfg: Config) -> int:
+    """Run auditwheel's repair on ``wheels`` against the sysroot; its exit status.
+
+    auditwheel names each wheel after the most widely installable policy it
+    meets (its ``--plat`` only takes the Build machine's own tags).
+    """
     sysroot = cfg.get("guard", {}).get("sysroot", "")
     if not sysroot:
         print(
@@ -93,7 +97,7 @@ def repair(wheels: Sequence[str], wheel_dir: str, cfg: Config, plat: str = "") -
     python = _build_python(cfg)
     paths = ld_paths(sysroot, cfg.get("multiarch", ""))
     command = [python, "-m", "auditwheel", "repair", "--ldpaths", ":".join(paths)]
-    command += ["-w", wheel_dir, *(["--plat", plat] if plat else []), *wheels]
+    command += ["-w", wheel_dir, *wheels]
     environ = dict(os.environ)
     environ["PATH"] = os.path.dirname(python) + os.pathsep + environ.get("PATH", "")
     environ.pop(config.BUILD_SIDE, None)
@@ -104,7 +108,7 @@ def repair_one(path: str, cfg: Config) -> Optional[str]:
     """Repair the wheel at ``path`` in its folder; the repaired wheel's path, or None."""
     folder = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory(prefix=".crossenv-repair-", dir=folder) as work:
-        if repair([path], work, cfg, cfg.get("wheel_tag", "")) != 0:
+        if repair([path], work, cfg) != 0:
             return None
         (made,) = os.listdir(work)
         final = os.path.join(folder, made)
@@ -124,15 +128,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "-w", "--wheel-dir", default="wheelhouse", help="where repaired wheels go (wheelhouse)"
     )
-    parser.add_argument(
-        "--plat",
-        default="",
-        help="the manylinux tag to give (default: the environment's --manylinux, else the "
-        "newest the wheel satisfies)",
-    )
     args = parser.parse_args(argv)
     cfg = config.load(sys.prefix)
-    return repair(args.wheels, args.wheel_dir, cfg, args.plat or cfg.get("wheel_tag", ""))
+    return repair(args.wheels, args.wheel_dir, cfg)
 
 
 if __name__ == "__main__":

@@ -282,6 +282,7 @@ def make_setup(
     arch: str,
     host_python: Optional[Path] = None,
     python: Optional[str] = None,
+    options: Sequence[str] = (),
 ) -> Setup:
     """Create a cross environment for Debian ``release``'s Host-python on ``arch``.
 
@@ -300,7 +301,7 @@ def make_setup(
     env_dir = tmp_path_factory.mktemp(label) / "crôss env"
     python = python or build_python(version)
     done = subprocess.run(
-        crossenv_command(python, host_python, env_dir),
+        crossenv_command(python, host_python, env_dir, *options),
         env=repo_env(),
         capture_output=True,
         text=True,

@@ -134,7 +134,7 @@ def test_platform_tags_replace_the_accepted_tags(setup: Setup, tmp_path: Path) -
         "from pip._internal.utils.compatibility_tags import get_supported\n"
         "print(*sorted({t.platform for t in get_supported()}))"
     )
-    platforms = set(setup.run([env_dir / "bin" / "python", "-c", probe]).stdout.split())
+    platforms = set(setup.run([env_dir / "bin" / "python", "-c", probe]).stdout.split()) - {"any"}
     assert platforms == {"manylinux_2_17_aarch64", "manylinux2014_aarch64", "linux_aarch64"}
     wheel = build_wheel(setup, env_dir, tmp_path)  # the plain tag, which is accepted
     assert wheel.name.endswith("-linux_aarch64.whl")
