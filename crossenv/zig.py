@@ -27,6 +27,11 @@ from .toolchain import Toolchain, same_target
 
 #: The package that brings zig; pip finds the wheel for the Build machine.
 REQUIREMENT = "ziglang"
+#: zig's ``-mcpu`` for each Host it is used for ("" = zig's default): its
+#: default CPU can be newer than Debian's baseline (for armhf it uses 32
+#: double registers; Debian's armhf has VFPv3-D16). Hosts not here are refused
+#: until their baseline has been checked.
+CPUS = {"aarch64-linux-gnu": "", "arm-linux-gnueabihf": "generic+v7a-d32"}
 #: The scripts written into the Build layer's ``bin``: name -> zig command.
 COMMANDS = {"zig-cc": "cc", "zig-c++": "c++", "zig-ar": "ar", "zig-ranlib": "ranlib"}
 
@@ -60,7 +65,8 @@ def scripts(zig: str, zig_target: str, sysroot: Optional[str], multiarch: str) -
     for name, command in COMMANDS.items():
         words = [zig, command]
         if command in ("cc", "c++"):
-            words += ["-target", zig_target]
+            cpu = CPUS.get(multiarch, "")
+            words += ["-target", zig_target, *([f"-mcpu={cpu}"] if cpu else [])]
             for folder in after:
                 words += ["-idirafter", folder]
         text = f"#!/bin/sh\n# crossenv: zig {command} for the Host ({zig_target}).\n"
@@ -125,6 +131,12 @@ def choose(env_dir: Path, described: HostDescription, *, with_pip: bool, named: 
     if named:
         raise UsageError(
             "--toolchain zig names its compilers itself: drop --cc/--cxx/--toolchain-prefix"
+        )
+    if described.multiarch not in CPUS:
+        raise UsageError(
+            f"--toolchain zig is for {', '.join(sorted(CPUS))} Hosts so far, not "
+            f"{described.multiarch or described.triple}: its code for others is not yet "
+            "checked against Debian's baseline CPU; use the Host's cross gcc"
         )
     if described.glibc is None or not described.multiarch:
         raise UsageError(

@@ -9,6 +9,7 @@ manylinux_2_17, and each computes a known answer on the target.
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -63,6 +64,16 @@ def test_zig_builds_manylinux2014_code_with_every_backend(zig_env: Setup, tmp_pa
                 )
                 newest = max(elf.glibc_needs(data).values(), default=(0, 0))
                 assert newest <= (2, 17), (wheel.name, name, newest)
+                if machine == "armv7l":  # Debian's armhf baseline: 16 double registers
+                    (tmp_path / "one.so").write_bytes(data)
+                    attributes = subprocess.run(
+                        ["readelf", "-A", str(tmp_path / "one.so")],
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout
+                    assert "Tag_FP_arch: VFPv3-D16" in attributes, (name, attributes)
+                    assert "Tag_Advanced_SIMD_arch" not in attributes, (name, attributes)
     # auditwheel (through cross-repair) agrees: manylinux_2_17.
     setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", *built])
     repaired = sorted((tmp_path / "repaired").glob("*.whl"))

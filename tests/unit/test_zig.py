@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 from crossenv import zig
 from crossenv.__main__ import main
 
-from .conftest import make_debian_tree
+from .conftest import DATA, make_debian_tree
 
 
 @pytest.mark.parametrize(
@@ -36,6 +38,8 @@ def test_the_compiler_scripts_pass_their_arguments_and_drop_what_zig_rejects(
     fake.chmod(0o755)
     texts = zig.scripts(str(fake), "aarch64-linux-gnu.2.17", "/sys root", "aarch64-linux-gnu")
     assert set(texts) == set(zig.COMMANDS)
+    armhf = zig.scripts("zig", "arm-linux-gnueabihf.2.17", None, "arm-linux-gnueabihf")
+    assert "-target arm-linux-gnueabihf.2.17 -mcpu=generic+v7a-d32 " in armhf["zig-cc"]
     cc = tmp_path / "zig-cc"
     cc.write_text(texts["zig-cc"])
     cc.chmod(0o755)
@@ -79,3 +83,25 @@ def test_zig_refuses_options_it_cannot_honour(
     assert main([str(host), str(tmp_path / "env"), "--toolchain", "zig", *options]) == 2
     assert message in capsys.readouterr().err
     assert not os.path.exists(tmp_path / "env")
+
+
+def test_zig_is_refused_for_hosts_whose_baseline_is_not_pinned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host = make_debian_tree(tmp_path / "sys root")
+    stdlib = host.parents[1] / "lib" / "python3.11"
+    for name in (
+        "_sysconfigdata__linux_aarch64-linux-gnu.py",
+        "_sysconfigdata__aarch64-linux-gnu.py",
+    ):
+        (stdlib / name).unlink()
+    shutil.copy(
+        DATA / "sysconfigdata" / "debian-bookworm-s390x-3.11.py",
+        stdlib / "_sysconfigdata__s390x-linux-gnu.py",
+    )
+    # The header of a 64-bit big-endian s390x executable.
+    host.write_bytes(b"\x7fELF\x02\x02\x01" + b"\0" * 9 + struct.pack(">HH", 3, 22) + b"\0" * 44)
+    assert main([str(host), str(tmp_path / "env"), "--toolchain", "zig"]) == 2
+    err = capsys.readouterr().err
+    assert "--toolchain zig is for aarch64-linux-gnu, arm-linux-gnueabihf Hosts so far" in err
+    assert "not s390x-linux-gnu" in err
