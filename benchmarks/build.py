@@ -1,7 +1,7 @@
 """Cross build cost: real PyPI sdists cross-built, built natively and built emulated.
 
     python benchmarks/build.py HOST_PYTHON [--runs N] [--cache DIR] [--json FILE]
-                               [--no-emulated] [--cflags FLAGS] [--sdist SPEC ...]
+                               [--no-emulated] [--zig] [--cflags FLAGS] [--sdist SPEC ...]
 
 HOST_PYTHON is the same positional argument as ``benchmarks/run.py`` takes: a
 Host-python inside a sysroot made by ``crossenv-sysroot`` (for example
@@ -47,6 +47,11 @@ that alternates from one run to the next; then (c) builds them all.
 Downloads and the native sysroot are kept under ``--cache``
 (default ``~/.cache/crossenv-bench``); environments live in a temporary
 directory removed at the end.
+
+``--zig`` adds (d): ``cross-pip wheel`` in a second environment made with
+``--toolchain zig --manylinux manylinux2014`` (zig from PyPI, glibc 2.17),
+timed in the same runs as (a), and reported as (d) against (a): what the
+older glibc and zig's compilers cost next to Debian's cross gcc.
 
 How (c) is set up (``--no-emulated`` skips it):
 
@@ -468,6 +473,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--no-emulated", action="store_true", help="skip side (c)")
     parser.add_argument(
+        "--zig", action="store_true", help="add side (d): --toolchain zig against (a)"
+    )
+    parser.add_argument(
         "--cflags",
         metavar="FLAGS",
         help="set CFLAGS and CXXFLAGS to FLAGS on every side, so that all compile with the "
@@ -543,8 +551,15 @@ def measure(
     cross = Side("cross", "cross-pip", [cross_env / "bin" / "cross-pip"], clean_env(**flags))
     native_pip = [plain / "bin" / "python", "-m", "pip"]
     native = Side("native", "native pip", native_pip, clean_env(**flags))
+    sides = [cross, native]
+    if args.zig:
+        zig_env = work / "zig-env"
+        options = ["--toolchain", "zig", "--manylinux", "manylinux2014"]
+        subprocess.run([*command[:-1], zig_env, *options], check=True, cwd=REPO)
+        zig_pip = [zig_env / "bin" / "cross-pip"]
+        sides.append(Side("zig", "cross-pip, zig", zig_pip, clean_env(**flags)))
     log("warming up: one untimed build of each sdist on each side")
-    for side in (cross, native):
+    for side in sides:
         for sdist in sdists:
             side.warm_up(sdist, wheelhouse, work / "out" / f"{side.name}-warm-up")
     emulated: Optional[Side] = None
@@ -561,7 +576,7 @@ def measure(
             log(f"side (c) skipped: {exc}" + (f"\n{output}" if output else ""))
     for index in range(args.runs):
         log(f"run {index + 1} of {args.runs}")
-        pair = [cross, native] if index % 2 == 0 else [native, cross]
+        pair = sides if index % 2 == 0 else sides[::-1]
         for sdist in sdists:
             for side in pair:
                 side.measure(sdist, wheelhouse, work / "out" / f"{side.name}-{index}")
@@ -569,6 +584,8 @@ def measure(
             for sdist in sdists:
                 emulated.measure(sdist, wheelhouse, work / "out" / f"emulated-{index}")
     figures = compare("cross/native", cross, native, sdists, GOAL)
+    if args.zig:
+        figures += compare("zig/gcc", sides[2], cross, sdists)
     if emulated is not None:
         figures += compare("cross/emulated", cross, emulated, sdists)
     return figures

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple, Union
 
-from . import __version__, cli
+from . import __version__, cli, toolchain
 from .builder import CrossEnvBuilder
 from .errors import UsageError
 from .options import parse_config_var, parse_env
@@ -48,6 +48,13 @@ def main_parser() -> argparse.ArgumentParser:
         "--cxx", type=_compiler, help="C++ compiler for the Host (shell words, as --cc)"
     )
     tools.add_argument("--ar", type=_compiler, help="archiver for the Host")
+    tools.add_argument(
+        "--compiler-launcher",
+        metavar="LAUNCHER",
+        type=_launcher,
+        help="run every compile for the Host through LAUNCHER: ccache, sccache (also "
+        "rustc's), distcc, icecc or buildcache; shell words, e.g. 'ccache distcc'",
+    )
     tools.add_argument(
         "--toolchain-prefix",
         metavar="PREFIX",
@@ -206,6 +213,20 @@ def _compiler(name: str) -> str:
     return name
 
 
+def _launcher(words: str) -> str:
+    try:
+        split = shlex.split(words)
+    except ValueError as exc:
+        raise UsageError(f"--compiler-launcher {words!r}: {exc}") from None
+    unknown = [word for word in split if os.path.basename(word) not in toolchain.LAUNCHERS]
+    if not split or unknown:
+        raise UsageError(
+            f"--compiler-launcher {words!r}: expected "
+            f"{', '.join(sorted(toolchain.LAUNCHERS))} (or several, in the order they run)"
+        )
+    return words
+
+
 def _shebang(path: str) -> str:
     if not path.startswith("/"):
         raise UsageError(f"--shebang {path!r}: expected an absolute path")
@@ -242,6 +263,7 @@ def builder(args: argparse.Namespace, log: Callable[[str], None]) -> CrossEnvBui
         host_cc=args.cc,
         host_cxx=args.cxx,
         host_ar=args.ar,
+        compiler_launcher=args.compiler_launcher,
         toolchain_prefix=args.toolchain_prefix,
         toolchain=args.toolchain,
         cross_prefix=args.cross_prefix,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,9 @@ class CrossEnvBuilder:
     host_cc: Optional[str] = None
     host_cxx: Optional[str] = None
     host_ar: Optional[str] = None
+    #: Launcher(s) every compile for the Host runs through, in shell words
+    #: (``ccache``, ``sccache``, ``distcc``, ...): put in front of the compilers.
+    compiler_launcher: Optional[str] = None
     #: Where the Cross-python layer goes instead of ``ENV_DIR/cross`` (a
     #: new or empty folder, or one crossenv made; ``ENV_DIR/cross`` links there).
     cross_prefix: Union[str, Path, None] = None
@@ -191,6 +195,9 @@ class CrossEnvBuilder:
                 relative=self.host_relativize,
                 warn=self.warn,
             )
+        if self.compiler_launcher:
+            launch = shlex.split(self.compiler_launcher)
+            chosen = toolchain.with_launcher(chosen, launch, self.host_relativize)
         settings = Settings(
             shebang=self.shebang or "",
             strict=self.strict,

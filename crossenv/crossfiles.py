@@ -43,6 +43,8 @@ class BuildTools:
     fortran: Optional[str] = None
     #: Whether the compilers take ``--sysroot`` (see ``Toolchain.sysroot_flag``).
     sysroot_flag: bool = True
+    #: The compilers' launchers (``ccache``, ``sccache``, ``distcc``, ...).
+    launcher: Sequence[str] = ()
 
 
 def sibling_tool(cc: str, name: str) -> str:

@@ -15,7 +15,7 @@ from .host import HostPython
 from .options import EnvAssignment
 from .sysconfigdata import ConfigVars, text_var
 from .target import HostDescription
-from .toolchain import Toolchain, program
+from .toolchain import Toolchain, program, split
 
 if TYPE_CHECKING:
     from ._runtime.config import Config
@@ -118,6 +118,7 @@ def build_tools(
         pkg_config_dirs=crossfiles.pkg_config_dirs(pkg_root, target.multiarch) if pkg_root else (),
         fortran=_fortran(program(toolchain.cc)) if toolchain.sysroot_flag else None,
         sysroot_flag=toolchain.sysroot_flag,
+        launcher=split(toolchain.cc)[0],
     )
 
 
@@ -247,6 +248,20 @@ def cross_defaults(
         ["HOST_CC", "cc"],
         ["HOST_CXX", "c++"],
     ]
+    names = [os.path.basename(word) for word in tools.launcher]
+    if "ccache" in names:
+        # pip builds each sdist in a new temporary folder, and every environment
+        # has its own include folder: hashed as relative paths and without the
+        # working directory, the same sources hit the cache from any of them.
+        # CMake names sources by absolute path; scikit-build-core's build
+        # folder inside the source tree makes those the same relative paths.
+        result += [
+            ["CCACHE_BASEDIR", "/"],
+            ["CCACHE_NOHASHDIR", "1"],
+            ["SKBUILD_BUILD_DIR", "build/{wheel_tag}"],
+        ]
+    if "sccache" in names:
+        result.append(["RUSTC_WRAPPER", tools.launcher[names.index("sccache")]])
     if tools.emulator:
         # Test programs of a sub-build's "make check" (automake) run on the Host.
         result.append(["LOG_COMPILER", EMULATOR])

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from typing import List, Mapping, Optional, Tuple
 
+from ._runtime.verify import LEGACY_MANYLINUX
 from .arch import ARCHES, Arch, by_triple, find
 from .errors import UsageError
 from .sysconfigdata import ConfigValue, text_var
@@ -204,7 +205,7 @@ def c_sizes(config: Mapping[str, ConfigValue]) -> Tuple[Tuple[str, int], ...]:
 
 
 #: Legacy manylinux names and the glibc they stand for.
-_LEGACY = {(2, 17): "manylinux2014", (2, 12): "manylinux2010", (2, 5): "manylinux1"}
+_LEGACY = {glibc: name for name, glibc in LEGACY_MANYLINUX.items()}
 _MANYLINUX = re.compile(
     r"manylinux(?:(?P<legacy>1|2010|2014)|_(?P<major>[0-9]+)_(?P<minor>[0-9]+))(?:_(?P<arch>.+))?"
 )
@@ -233,7 +234,7 @@ def manylinux_glibc(
         raise UsageError(f"{option} {spec!r} is a tag for {arch}, not for the Host ({native[0]})")
     legacy = found.group("legacy")
     if legacy:
-        version = next(key for key, name in _LEGACY.items() if name == f"manylinux{legacy}")
+        version = LEGACY_MANYLINUX[f"manylinux{legacy}"]
     else:
         version = int(found.group("major")), int(found.group("minor"))
     oldest = (2, 5) if arch in ("x86_64", "i686") else (2, 17)

@@ -197,3 +197,19 @@ def choose(
     if shutil.which(program(picked[1])) is not None and program(picked[1]) != program(picked[0]):
         _check_target(picked[1], "C++ compiler", host, bool(cxx), runner, warn)
     return Toolchain(cc=picked[0], cxx=picked[1], ar=picked[2], target=target)
+
+
+def with_launcher(chain: Toolchain, launcher: Sequence[str], relative: bool) -> Toolchain:
+    """``chain`` whose compilers run through ``launcher`` (``--compiler-launcher``).
+
+    A compiler already named with that launcher (``--cc "ccache gcc"``) keeps its one.
+    """
+    found = [_launcher(word, relative) for word in launcher]
+
+    def launched(command: str) -> str:
+        own, name, flags = split(command)
+        if [os.path.basename(word) for word in own] == [os.path.basename(word) for word in found]:
+            return command
+        return shlex.join([*found, *own, name, *flags])
+
+    return dataclasses.replace(chain, cc=launched(chain.cc), cxx=launched(chain.cxx))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from pathlib import Path
 from typing import Callable, Dict, Optional, Tuple
 
@@ -108,8 +107,8 @@ def install(layer: Path, final: Path, version: str, log: Callable[[str], None]) 
 
 def check(zig: Path, zig_target: str, host: str) -> str:
     """What ``zig cc -target T -dumpmachine`` says; refused unless it is the Host."""
-    done = subprocess.run(
-        [str(zig), "cc", "-target", zig_target, "-dumpmachine"], capture_output=True, text=True
+    done = process.capture(
+        [str(zig), "cc", "-target", zig_target, "-dumpmachine"], cannot_start=ToolchainError
     )
     # zig prints the triple, and then fails on its own glibc suffix: the
     # triple is the answer.

@@ -24,6 +24,8 @@ for pair in $compilers \
             shellcheck:shellcheck \
             pkg-config:pkg-config \
             make:make \
+            ccache:ccache \
+            distccd:distcc \
             zsh:zsh \
             fish:fish \
             tcsh:tcsh \

@@ -19,13 +19,9 @@ from importlib import metadata
 from typing import Dict, List, Optional
 
 from . import config
+from .project import normalize
 
 EXPOSED_FILE = "CROSSENV_EXPOSED"
-
-
-def normalize(name: str) -> str:
-    """PEP 503 normalization of a project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _cross_site() -> str:

@@ -148,10 +148,6 @@ _OWN = frozenset({"sitecustomize", "usercustomize"})
 BUILD_TOOLS = ("setuptools", "wheel")
 
 
-def _normalized(name: str) -> str:
-    return name.replace("_", "-").replace(".", "-").lower()
-
-
 class BuildSideFinder:
     """Find top-level modules in Build-python's site-packages (what ``build-pip`` installed).
 
@@ -196,8 +192,10 @@ class BuildSideFinder:
             return iter(())
         from importlib import metadata
 
+        from .project import normalize
+
         name = context.name
-        wanted = [tool for tool in BUILD_TOOLS if name is None or _normalized(name) == tool]
+        wanted = [tool for tool in BUILD_TOOLS if name is None or normalize(name) == tool]
         found = [
             dist
             for tool in wanted

@@ -55,7 +55,8 @@ def check_tags(filename: str, cfg: Config) -> Optional[str]:
 
 
 _MANYLINUX = re.compile(r"manylinux_(\d+)_(\d+)_(.+)")
-_LEGACY = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+#: The manylinux tags named before PEP 600, and the glibc each stands for.
+LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 
 
 def promised_glibc(filename: str) -> Optional[Tuple[str, Tuple[int, int]]]:
@@ -64,7 +65,7 @@ def promised_glibc(filename: str) -> Optional[Tuple[str, Tuple[int, int]]]:
     promises = []
     for tag in match.group("plat").split(".") if match else ():
         found = _MANYLINUX.fullmatch(tag)
-        legacy = _LEGACY.get(tag.partition("_")[0])
+        legacy = LEGACY_MANYLINUX.get(tag.partition("_")[0])
         if found:
             promises.append((tag, (int(found.group(1)), int(found.group(2)))))
         elif legacy is not None:

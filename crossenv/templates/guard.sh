@@ -31,6 +31,14 @@ case $compiler in
 esac
 # Flags named with the compiler (--cc "gcc -mcpu=cortex-a72") come first.
 set -- __FLAGS__ "$@"
+# A reproducible build (SOURCE_DATE_EPOCH set) records no path of this
+# machine: the build folder becomes ".", the sysroot the Host's "/".
+if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
+    set -- "-ffile-prefix-map=$PWD=." "$@"
+    if [ -n "$sysroot" ]; then
+        set -- "-ffile-prefix-map=$sysroot/=/" "$@"
+    fi
+fi
 check=no
 compile_only=no
 objects=no

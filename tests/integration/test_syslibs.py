@@ -9,6 +9,7 @@ which in a Cross-python build must be crossenv's shim, not this machine's
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -164,27 +165,47 @@ def test_psycopg2_cross_builds_against_the_sysroot_libpq(libpq_env: Setup) -> No
     assert int(setup.on_target(code)) > 0
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Setup:
+    """An environment of a bookworm arm64 sysroot fetched afresh: no library was added to it.
+
+    The cached sysroot is not clean enough: other tests add -dev packages to it.
+    """
+    dest = tmp_path_factory.mktemp("pristine") / "sysroot"
+    done = subprocess.run(
+        [sys.executable, "-m", "crossenv.sysroot", "-q", "--release", RELEASE, str(dest)],
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return make_setup(tmp_path_factory, VERSION, RELEASE, "arm64", Path(done.stdout.strip()))
+
+
+def fails_unrepaired(wheel: Path, clean: Setup, folder: Path, code: str, library: str) -> None:
+    """Unrepaired, ``wheel`` imports only where the sysroot it was built against is."""
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(folder)
+    bare = subprocess.run(
+        [*sysroot.qemu_command("arm64", clean.sysroot), str(clean.host_python), "-c", code],
+        env={**os.environ, "PYTHONPATH": str(folder)},
+        capture_output=True,
+        text=True,
+    )
+    assert bare.returncode != 0 and library in bare.stderr, bare.stderr
+
+
 def test_repaired_psycopg2_runs_on_a_host_without_libpq(
-    libpq_env: Setup, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+    libpq_env: Setup, pristine: Setup, tmp_path: Path
 ) -> None:
-    setup = libpq_env
-    clean = make_setup(tmp_path_factory, VERSION, RELEASE, "arm64")  # the sysroot as fetched
+    setup, clean = libpq_env, pristine
     assert not list((clean.sysroot / "usr" / "lib" / MULTIARCH).glob("libpq.so*"))
     sdist = ["--no-deps", "--no-binary", "psycopg2", "--no-cache-dir", "psycopg2==2.9.10"]
     setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "built", *sdist])
     (built,) = (tmp_path / "built").glob("*.whl")
     assert built.name.endswith("-linux_aarch64.whl")
-    # Unrepaired, it needs the libpq of the sysroot it was built against.
-    with zipfile.ZipFile(built) as archive:
-        archive.extractall(tmp_path / "unrepaired")
     code = "import psycopg2, psycopg2.extensions; print(psycopg2.extensions.libpq_version())"
-    bare = subprocess.run(
-        [*sysroot.qemu_command("arm64", clean.sysroot), str(clean.host_python), "-c", code],
-        env={**os.environ, "PYTHONPATH": str(tmp_path / "unrepaired")},
-        capture_output=True,
-        text=True,
-    )
-    assert bare.returncode != 0 and "libpq.so.5" in bare.stderr, bare.stderr
+    fails_unrepaired(built, clean, tmp_path / "unrepaired", code, "libpq.so.5")
     # cross-repair bundles it (and what it links) and tags the wheel manylinux.
     setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", built])
     (repaired,) = (tmp_path / "repaired").glob("*.whl")
@@ -205,3 +226,56 @@ def test_repaired_psycopg2_runs_on_a_host_without_libpq(
     setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "auto", *sdist])
     (auto,) = (tmp_path / "auto").glob("*.whl")
     assert auto.name == repaired.name
+    # Made again without --repair, the environment leaves wheels as built.
+    plain = subprocess.run(
+        crossenv_command(setup.python, setup.host_python, setup.env_dir),
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert plain.returncode == 0, plain.stderr
+    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "plain", *sdist])
+    assert [path.name for path in (tmp_path / "plain").glob("*.whl")] == [built.name]
+
+
+#: A known picture (red rises with x, green with y, blue is constant) through JPEG and back.
+JPEG_CODE = """
+import io, json, PIL.features
+from PIL import Image
+image = Image.new("RGB", (64, 64))
+image.putdata([(4 * x, 4 * y, 128) for y in range(64) for x in range(64)])
+data = io.BytesIO()
+image.save(data, "JPEG", quality=90)
+jpeg = Image.open(io.BytesIO(data.getvalue()))
+print(json.dumps([PIL.features.check("jpg"), jpeg.format, list(jpeg.getpixel((32, 16)))]))
+"""
+
+
+def test_repaired_pillow_decodes_jpeg_on_a_host_without_libjpeg(
+    libpq_env: Setup, libpq_sysroot: Path, pristine: Setup, tmp_path: Path
+) -> None:
+    setup, clean = libpq_env, pristine
+    done = subprocess.run(
+        add_command(libpq_sysroot, "libjpeg62-turbo-dev", "zlib1g-dev", "-q"),
+        env=repo_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list((clean.sysroot / "usr" / "lib" / MULTIARCH).glob("libjpeg.so*"))
+    sdist = ["--no-deps", "--no-binary", "pillow", "--no-cache-dir", "pillow>=11,<12"]
+    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "built", *sdist])
+    (built,) = (tmp_path / "built").glob("*.whl")
+    assert built.name.endswith("-linux_aarch64.whl")
+    fails_unrepaired(built, clean, tmp_path / "unrepaired", JPEG_CODE, "libjpeg.so.62")
+    setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", built])
+    (repaired,) = (tmp_path / "repaired").glob("*.whl")
+    assert re.search(r"-cp311-cp311-manylinux_2_\d+_aarch64\.whl$", repaired.name), repaired.name
+    with zipfile.ZipFile(repaired) as archive:
+        bundled = [name for name in archive.namelist() if name.startswith("pillow.libs/")]
+    assert any("/libjpeg-" in name for name in bundled), bundled
+    assert not any("/libz-" in name for name in bundled), bundled  # the policy allows zlib
+    clean.run([clean.bin / "pip", "install", "--no-deps", repaired])
+    found, kind, pixel = json.loads(clean.on_target(JPEG_CODE))
+    assert found and kind == "JPEG"
+    assert all(abs(got - want) <= 4 for got, want in zip(pixel, (128, 64, 128))), pixel

@@ -33,6 +33,17 @@ CASES: List[tuple[str, Callable[[Path], List[str]], int, str]] = [
         "expected NAME=VALUE",
     ),
     (
+        "unknown compiler launcher",
+        lambda t: [
+            str(t / "root/usr/bin/python3.11"),
+            str(t / "env"),
+            "--compiler-launcher",
+            "time",
+        ],
+        2,
+        "--compiler-launcher 'time': expected buildcache, ccache, distcc, icecc, sccache",
+    ),
+    (
         "bad env name",
         lambda t: [str(t / "root/usr/bin/python3.11"), str(t / "env"), "--env", "=1"],
         2,

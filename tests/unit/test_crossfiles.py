@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Dict, Tuple
 
 import pytest
 
@@ -229,3 +230,38 @@ def test_only_a_fortran_compiler_named_for_the_host_is_taken(
     )
     assert layout._fortran("gcc") is None  # the Build machine's gfortran
     assert layout._fortran("aarch64-linux-gnu-gcc-12") is None
+
+
+@pytest.mark.parametrize(
+    ("launcher", "wanted"),
+    [
+        ((), {}),
+        (
+            ("/usr/bin/ccache",),
+            {
+                "CCACHE_BASEDIR": "/",
+                "CCACHE_NOHASHDIR": "1",
+                "SKBUILD_BUILD_DIR": "build/{wheel_tag}",
+            },
+        ),
+        (("/opt/sccache",), {"RUSTC_WRAPPER": "/opt/sccache"}),
+        (("/usr/bin/distcc",), {}),
+    ],
+)
+def test_a_compiler_launcher_gets_what_it_needs_in_cross_builds(
+    launcher: Tuple[str, ...], wanted: Dict[str, str]
+) -> None:
+    tools = crossfiles.BuildTools(
+        cc="/env/cross/crossenv-bin/aarch64-linux-gnu-gcc",
+        cxx="/env/cross/crossenv-bin/aarch64-linux-gnu-g++",
+        ar="aarch64-linux-gnu-ar",
+        strip="aarch64-linux-gnu-strip",
+        ranlib="aarch64-linux-gnu-ranlib",
+        python="/env/cross/bin/python",
+        include_dir="/sysroot/usr/include/python3.11",
+        launcher=launcher,
+    )
+    found = dict(layout.cross_defaults(tools, Path("/env/x.cmake"), Path("/env/config.site")))
+    keys = ("CCACHE_BASEDIR", "CCACHE_NOHASHDIR", "SKBUILD_BUILD_DIR", "RUSTC_WRAPPER")
+    assert {key: value for key, value in found.items() if key in keys} == wanted
+    assert found["CC"] == "aarch64-linux-gnu-gcc"  # the guard, whatever launches the compiler

@@ -324,3 +324,26 @@ def test_a_compiler_removed_since_creation_is_named(tmp_path: Path, sysroot: Pat
         "and --cc\n"
     )
     assert f"the Host's compiler {compiler} is gone" in report.read_text()  # pip repeats it
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_reproducible_build_maps_the_build_folder_and_the_sysroot(
+    tmp_path: Path, sysroot: Path, checked: bool
+) -> None:
+    path = launcher(tmp_path, sysroot)
+    folder = tmp_path / "pip build dir"
+    folder.mkdir()
+    args = ["-c", "x.c", *(["-I/usr/include"] if checked else [])]
+
+    def words(**extra: str) -> List[str]:
+        env = {"PATH": os.environ["PATH"], **extra}
+        done = subprocess.run(
+            [str(path), *args], capture_output=True, text=True, cwd=folder, env=env, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    out = words(SOURCE_DATE_EPOCH="1700000000")
+    assert f"-ffile-prefix-map={folder}=." in out
+    assert f"-ffile-prefix-map={sysroot}/=/" in out
+    assert not any(word.startswith("-ffile-prefix-map") for word in words())

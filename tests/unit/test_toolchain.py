@@ -127,3 +127,32 @@ def test_compiler_as_shell_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             cc="sccache aarch64-linux-gnu-gcc",
             runner=runner,
         )
+
+
+def test_compiler_launcher_goes_in_front_of_both_compilers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tools = tmp_path / "my tools"
+    tools.mkdir()
+    for name in ("ccache", "distcc"):
+        (tools / name).write_text('#!/bin/sh\nexec "$@"\n')
+        (tools / name).chmod(0o755)
+    monkeypatch.setenv("PATH", str(tools))
+    chain = toolchain.Toolchain(
+        cc="/usr/bin/aarch64-linux-gnu-gcc -mcpu=cortex-a72",
+        cxx=f"{shlex.quote(str(tools / 'ccache'))} /usr/bin/aarch64-linux-gnu-g++",
+        ar="/usr/bin/aarch64-linux-gnu-ar",
+        target="aarch64-linux-gnu",
+    )
+    launched = toolchain.with_launcher(chain, ["ccache"], relative=False)
+    assert shlex.split(launched.cc) == [
+        str(tools / "ccache"),
+        "/usr/bin/aarch64-linux-gnu-gcc",
+        "-mcpu=cortex-a72",
+    ]
+    assert launched.cxx == chain.cxx  # named with that launcher already: once is enough
+    assert launched.ar == chain.ar
+    both = toolchain.with_launcher(chain, ["ccache", "distcc"], relative=True)
+    assert shlex.split(both.cc)[:3] == ["ccache", "distcc", "/usr/bin/aarch64-linux-gnu-gcc"]
+    with pytest.raises(ToolchainError, match="compiler launcher 'sccache' not found on PATH"):
+        toolchain.with_launcher(chain, ["sccache"], relative=False)
