@@ -1,7 +1,7 @@
 """Scale: ccache in a new environment, the compiler guard's cost, a wheelhouse for several Hosts.
 
-    python benchmarks/scale.py HOST_PYTHON [HOST_PYTHON ...] [--runs N] [--cache DIR]
-                               [--json FILE] [--no-emulated] [--sdist SPEC ...]
+    python benchmarks/scale.py HOST_PYTHON [HOST_PYTHON ...] [--runs N] [--emulated-runs N]
+                               [--cache DIR] [--json FILE] [--no-emulated] [--sdist SPEC ...]
 
 Every HOST_PYTHON is a Host-python in a sysroot made by ``crossenv-sysroot``,
 of the running Python's version. The sdists are downloaded once and built
@@ -15,12 +15,13 @@ each figure, the medians of N runs and their ratio; nothing here asserts.
     environment, builds them again (warm): warm against cold.
 (2) the compiler guard (goal at most 1.03x): A with ``CCACHE_DISABLE=1``
     against U, an environment made alike whose guard launchers are replaced
-    by symbolic links to the compilers themselves (no guard, no shell);
-    runs alternate.
+    by symbolic links to the compilers themselves (no guard, no shell), the
+    sysroot given in ``CFLAGS`` and ``LDFLAGS``; runs alternate.
 (3) a wheelhouse for every HOST_PYTHON (goal at least 8x faster, at most
-    0.125x): the sdists cross-built for each Host against built under
-    qemu-user by that Host's own Python and gcc (``build.py``'s side (c),
-    with its native sysroot kept under ``--cache``), summed over the Hosts.
+    0.125x): ``build.py``'s sdists cross-built for each Host against built
+    under qemu-user by that Host's own Python and gcc (``build.py``'s side
+    (c), with its native sysroot kept under ``--cache``), summed over the
+    Hosts; ``--emulated-runs`` runs (default 1: emulated builds are slow).
     ``--no-emulated`` skips it.
 """
 
@@ -114,7 +115,11 @@ def guard_figures(
     host_python: Path, sdists: Sequence[Path], wheelhouse: Path, work: Path, runs: int
 ) -> List[Figure]:
     guarded = cross_side("guarded", work / "env a", CCACHE_DISABLE="1")
-    bare = cross_side("unguarded", unguarded(make_env(host_python, work / "env u")))
+    # The one thing the guard adds to a plain compile: the sysroot (setuptools
+    # appends CFLAGS and LDFLAGS to its commands).
+    flag = f"--sysroot={build.sysroot_of(host_python)}"
+    bare_env = unguarded(make_env(host_python, work / "env u"))
+    bare = cross_side("unguarded", bare_env, CFLAGS=flag, LDFLAGS=flag)
     for side in (guarded, bare):
         for sdist in sdists:
             side.warm_up(sdist, wheelhouse, work / "out" / "warm-up")
@@ -140,7 +145,7 @@ def wheelhouse_figures(
         for side in (cross, native):
             for sdist in sdists:
                 side.warm_up(sdist, wheelhouse, work / "out" / "warm-up")
-        each_run(args.runs, [cross, native], sdists, wheelhouse, work)
+        each_run(args.emulated_runs, [cross, native], sdists, wheelhouse, work)
         crossed.append(cross)
         emulated.append(native)
     ours = [sum(run) for run in zip(*(side.totals() for side in crossed))]
@@ -156,10 +161,11 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures here")
     parser.add_argument("--no-emulated", action="store_true", help="skip figure (3)")
+    parser.add_argument("--emulated-runs", type=int, default=1, metavar="N")
     parser.add_argument("--sdist", action="append", metavar="SPEC")
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or args.emulated_runs < 1:
+        parser.error("--runs and --emulated-runs must be at least 1")
     args.host_python = [path.absolute() for path in args.host_python]
     args.cache = args.cache.expanduser().absolute()
     return args
@@ -180,7 +186,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         figures = ccache_figures(first, sdists, wheelhouse, work, args.runs)
         figures += guard_figures(first, sdists, wheelhouse, work, args.runs)
         if not args.no_emulated:
-            figures += wheelhouse_figures(args, sdists, requires, wheelhouse, work)
+            small = [fetch_sdist(spec, args.cache) for spec in build.DEFAULT_SDISTS]
+            needs = sorted({item for sdist in small for item in build_requires(sdist)})
+            fill_wheelhouse(wheelhouse, needs, ())
+            figures += wheelhouse_figures(args, small, needs, wheelhouse, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_end = build.load_average()

@@ -44,8 +44,8 @@ from .conftest import (
 
 pytestmark = pytest.mark.integration
 
-#: The documented loop; it must stay the same as the code block of the
-#: section "A wheelhouse for several Hosts".
+#: The documented loop: the code block of docs/howto-scale.rst's section
+#: "A wheelhouse for several Hosts" (checked below).
 SCRIPT = """\
 set -eu
 for host in arm64:bookworm armhf:bookworm riscv64:trixie; do
@@ -255,3 +255,9 @@ def test_one_requirements_file_for_three_hosts_into_one_wheelhouse(
             assert elf_machine(binary) == host.machine, binary
         out = setup.on_target(TARGET_CODE).split()
         assert out == ["&lt;a&gt;", host.uname, str(host.pointer_size), "True"], out
+
+
+def test_the_script_is_the_documented_one() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "howto-scale.rst").read_text()
+    block = text.split(":name: wheelhouse-script\n\n", 1)[1].split("\n\n", 1)[0]
+    assert "\n".join(line[3:] for line in block.splitlines()) + "\n" == SCRIPT
