@@ -51,6 +51,11 @@ def is_glibc_host(config: Mapping[str, object]) -> bool:
     return str(config.get("MULTIARCH", "")).endswith(("-gnu", "-gnueabihf", "-gnueabi"))
 
 
+def is_musl_host(config: Mapping[str, object]) -> bool:
+    """musl Linux Hosts take musllinux wheels (PEP 656)."""
+    return str(config.get("MULTIARCH", "")).endswith("-musl")
+
+
 @dataclasses.dataclass
 class CrossEnvBuilder:
     """Create environments for one Host-python, as :class:`venv.EnvBuilder` does.
@@ -173,6 +178,7 @@ class CrossEnvBuilder:
             manylinux=tuple(self.manylinux_tags),
             platform_tags=tuple(self.platform_tags),
             glibc=host.glibc_version(found.sysroot) if is_glibc_host(config) else None,
+            musl=host.musl_version(found.sysroot) if is_musl_host(config) else None,
             kernel_release=host.kernel_release(found.sysroot),
         )
         if described.elf_machine is not None:

@@ -131,6 +131,29 @@ def glibc_version(sysroot: Optional[Path]) -> Optional[Tuple[int, int]]:
     return int(major.group(1)), int(minor.group(1))
 
 
+#: musl's version as its C library (``ld-musl-ARCH.so.1``) carries it, a string of its own.
+_MUSL_VERSION = re.compile(rb"\x00(1\.[0-9]+\.[0-9]+)\x00")
+
+
+def musl_version(sysroot: Optional[Path]) -> Optional[Tuple[int, int]]:
+    """The musl C library version of a sysroot, read from its dynamic loader's data.
+
+    musl prints it when its loader runs as a program (which packaging does
+    on the Host); here the file is only read.
+    """
+    if sysroot is None:
+        return None
+    for loader in sorted((sysroot / "lib").glob("ld-musl-*.so.1")):
+        try:
+            found = _MUSL_VERSION.search(loader.read_bytes())
+        except OSError:
+            continue
+        if found:
+            major, minor, _ = found.group(1).split(b".")
+            return int(major), int(minor)
+    return None
+
+
 def check_headers(config: Mapping[str, ConfigValue], sysroot: Optional[Path]) -> None:
     """Fail unless the Host's ``Python.h`` and ``pyconfig.h`` are where ``config`` says.
 

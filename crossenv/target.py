@@ -103,6 +103,7 @@ def describe(
     platform_tags: Tuple[str, ...] = (),
     glibc: Optional[Tuple[int, int]] = None,
     kernel_release: str = "",
+    musl: Optional[Tuple[int, int]] = None,
 ) -> HostDescription:
     """Compute the Host's identity from its ``build_time_vars``.
 
@@ -114,6 +115,8 @@ def describe(
     spelling, tags built wheels.  ``platform_tags`` (``--platform-tag``)
     replace the accepted tags, as in crossenv 1.x (see :func:`given_tags`);
     the Host's plain tag, which wheels built here carry, always stays last.
+    A Host with the ``musl`` C library accepts the musllinux tags of its
+    version and older (PEP 656), and no manylinux tag.
     """
     machdep = text_var(config, "MACHDEP", "linux") or "linux"
     sys_platform = "linux" if machdep.startswith("linux") else machdep
@@ -130,12 +133,20 @@ def describe(
     row = find(multiarch, triple, machine, _big_endian(config))
     native = row.machines if row is not None and machine in row.machines else (machine,)
     native_tags = tuple(map(tag_safe, native))
+    if musl and manylinux:
+        raise UsageError(
+            f"--manylinux {manylinux[0]}: the Host's C library is musl, not glibc; its wheels "
+            f"are musllinux (e.g. --platform-tag musllinux_{musl[0]}_{musl[1]}_{native_tags[0]})"
+        )
     declared = [manylinux_glibc(spec, native_tags) for spec in manylinux]
     given, given_glibc = given_tags(platform_tags, native_tags)
     if declared or given_glibc:
         glibc = max([version for version, _ in declared] + given_glibc)
     arches = dict.fromkeys([*(arch for _, arch in declared), tag_safe(machine)])
     auto = [tag for arch in arches for tag in manylinux_tags(arch, glibc)] if glibc else []
+    if musl:
+        minors = range(musl[1], -1, -1)
+        auto = [f"musllinux_{musl[0]}_{minor}_{arch}" for arch in arches for minor in minors]
     if platform_tags:  # the user's list replaces what the Host's glibc would accept
         auto = [tag for version, arch in declared for tag in manylinux_tags(arch, version)]
     tags = tuple(dict.fromkeys((*given, *auto, plain_tag)))

@@ -141,11 +141,31 @@ def _check_target(
         warn(f"cannot tell what the {what} {command} builds for ({exc}); taking it as the Host's")
         return host
     if host and not same_target(target, host):
+        if _musl_by_specs(name, flags, target, host, runner):
+            return host
         raise ToolchainError(
             f"{what} {command} builds for {target}, but Host-python is for {host}; "
             "choose the right one with --cc/--cxx or --toolchain-prefix"
         )
     return target
+
+
+def _musl_by_specs(name: str, flags: List[str], said: str, host: str, runner: Runner) -> bool:
+    """Tell whether a glibc gcc for the Host's CPU compiles against musl after all.
+
+    musl's ``musl-gcc`` wrapper (a specs file over the system's gcc) answers
+    ``-dumpmachine`` with gcc's own glibc triple; the C library's headers
+    tell the truth: glibc's define ``__GLIBC__``, musl's do not.
+    """
+    compiler, host_cpu = _normalize(said), _normalize(host)
+    if host_cpu[1] != "musl" or compiler != (host_cpu[0], "gnu"):
+        return False
+    command = [shutil.which(name) or name, *flags, "-E", "-dM", "-include", "stdio.h"]
+    try:
+        macros = runner([*command, "-x", "c", os.devnull])
+    except ToolchainError:
+        return False
+    return "__GLIBC__" not in macros and "__linux__" in macros
 
 
 def _guess(program: str, prefix: Optional[str], multiarch: str) -> str:

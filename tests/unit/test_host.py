@@ -91,3 +91,15 @@ def test_glibc_version_from_features_h(tmp_path: Path) -> None:
     assert host.glibc_version(tmp_path) == (2, 36)
     assert host.glibc_version(tmp_path / "nowhere") is None
     assert host.glibc_version(None) is None
+
+
+def test_musl_version_from_its_loader(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "aarch64-linux-musl").mkdir(parents=True)
+    # musl's rodata: the usage text, then the version as a string of its own.
+    data = b"\x7fELF" + b"\x00" * 60 + b"musl libc (%s)\nVersion %s\n\x00aarch64\x001.2.3\x00rest"
+    (lib / "aarch64-linux-musl" / "libc.so").write_bytes(data)
+    (lib / "ld-musl-aarch64.so.1").symlink_to("aarch64-linux-musl/libc.so")
+    assert host.musl_version(tmp_path) == (1, 2)
+    assert host.musl_version(tmp_path / "nowhere") is None
+    assert host.musl_version(None) is None

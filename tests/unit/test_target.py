@@ -302,3 +302,21 @@ def test_platform_tags_replace_the_accepted_tags(
 def test_wrong_platform_tags_are_refused(spec: str, message: str) -> None:
     with pytest.raises(UsageError, match=re.escape(message)):
         target.describe(fixture_vars("debian-bookworm-arm64-3.11.py"), platform_tags=(spec,))
+
+
+def test_a_musl_host_takes_musllinux_tags_of_its_version_and_no_manylinux() -> None:
+    config = fixture_vars("musl-aarch64-3.11.py")
+    host = target.describe(config, musl=(1, 2))
+    assert (host.triple, host.multiarch) == ("aarch64-unknown-linux-musl", "aarch64-linux-musl")
+    assert host.ext_suffix == ".cpython-311-aarch64-linux-musl.so"
+    assert host.platform_tags == (
+        "musllinux_1_2_aarch64",
+        "musllinux_1_1_aarch64",
+        "musllinux_1_0_aarch64",
+        "linux_aarch64",
+    )
+    assert host.glibc is None and host.wheel_tag == ""
+    with pytest.raises(UsageError, match="the Host's C library is musl, not glibc"):
+        target.describe(config, musl=(1, 2), manylinux=("manylinux2014",))
+    given = target.describe(config, musl=(1, 2), platform_tags=("musllinux_1_1_aarch64",))
+    assert given.platform_tags == ("musllinux_1_1_aarch64", "linux_aarch64")

@@ -156,3 +156,45 @@ def test_compiler_launcher_goes_in_front_of_both_compilers(
     assert shlex.split(both.cc)[:3] == ["ccache", "distcc", "/usr/bin/aarch64-linux-gnu-gcc"]
     with pytest.raises(ToolchainError, match="compiler launcher 'sccache' not found on PATH"):
         toolchain.with_launcher(chain, ["sccache"], relative=False)
+
+
+class Compiler:
+    """A stand-in for a gcc: answers ``-dumpmachine`` and the predefined macros."""
+
+    def __init__(self, triple: str, macros: str) -> None:
+        self.triple, self.macros = triple, macros
+
+    def __call__(self, command: Sequence[str]) -> str:
+        return self.triple if "-dumpmachine" in command else self.macros
+
+
+MUSL_MACROS = "#define __linux__ 1\n#define __aarch64__ 1\n#define _STDIO_H\n"
+GLIBC_MACROS = MUSL_MACROS + "#define __GLIBC__ 2\n#define __GLIBC_MINOR__ 36\n"
+
+
+@pytest.mark.parametrize(
+    ("triple", "macros", "accepted"),
+    [
+        # musl-gcc: gcc's own triple, musl's headers.
+        ("aarch64-linux-gnu", MUSL_MACROS, True),
+        # A plain glibc gcc for the Host's CPU.
+        ("aarch64-linux-gnu", GLIBC_MACROS, False),
+        # Debian's own musl-gcc is the Build machine's gcc: another CPU.
+        ("x86_64-linux-gnu", MUSL_MACROS, False),
+        ("aarch64-linux-musl", "", True),
+    ],
+)
+def test_a_musl_host_takes_a_gcc_whose_headers_are_musls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, triple: str, macros: str, accepted: bool
+) -> None:
+    (tmp_path / "aarch64-linux-musl-gcc").write_text("#!/bin/sh\n")
+    (tmp_path / "aarch64-linux-musl-gcc").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    config = fixture_vars("musl-aarch64-3.11.py")
+    cc = str(tmp_path / "aarch64-linux-musl-gcc")
+    if accepted:
+        chosen = toolchain.choose(config, cc=cc, runner=Compiler(triple, macros))
+        assert chosen.target in ("aarch64-unknown-linux-musl", "aarch64-linux-musl")
+    else:
+        with pytest.raises(ToolchainError, match=f"builds for {triple}, but Host-python is for"):
+            toolchain.choose(config, cc=cc, runner=Compiler(triple, macros))
