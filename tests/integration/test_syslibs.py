@@ -17,7 +17,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import pytest
 
@@ -31,6 +31,7 @@ from .conftest import (
     make_setup,
     repo_env,
 )
+from .test_hints import JPEG_SCRIPT
 
 pytestmark = pytest.mark.integration
 
@@ -182,17 +183,34 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Setup:
     return make_setup(tmp_path_factory, VERSION, RELEASE, "arm64", Path(done.stdout.strip()))
 
 
-def fails_unrepaired(wheel: Path, clean: Setup, folder: Path, code: str, library: str) -> None:
-    """Unrepaired, ``wheel`` imports only where the sysroot it was built against is."""
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(folder)
+def build_and_repair(
+    setup: Setup, clean: Setup, sdist: List[str], folder: Path, code: str, library: str
+) -> Tuple[Path, Path, List[str]]:
+    """The wheel ``sdist`` builds, that wheel repaired, and the libraries it bundles.
+
+    Unrepaired, the wheel runs ``code`` only where the sysroot it was built
+    against is: on ``clean`` it fails for want of ``library``.
+    """
+    setup.run([setup.bin / "pip", "wheel", "-w", folder / "built", *sdist])
+    (built,) = (folder / "built").glob("*.whl")
+    assert built.name.endswith("-linux_aarch64.whl")
+    with zipfile.ZipFile(built) as archive:
+        archive.extractall(folder / "unrepaired")
     bare = subprocess.run(
         [*sysroot.qemu_command("arm64", clean.sysroot), str(clean.host_python), "-c", code],
-        env={**os.environ, "PYTHONPATH": str(folder)},
+        env={**os.environ, "PYTHONPATH": str(folder / "unrepaired")},
         capture_output=True,
         text=True,
     )
     assert bare.returncode != 0 and library in bare.stderr, bare.stderr
+    # cross-repair bundles it (and what it links) and tags the wheel manylinux.
+    setup.run([setup.bin / "cross-repair", "-w", folder / "repaired", built])
+    (repaired,) = (folder / "repaired").glob("*.whl")
+    assert re.search(r"-cp311-cp311-manylinux_2_\d+_aarch64\.whl$", repaired.name), repaired.name
+    with zipfile.ZipFile(repaired) as archive:
+        bundled = [name for name in archive.namelist() if ".libs/" in name]
+    clean.run([clean.bin / "pip", "install", "--no-deps", repaired])
+    return built, repaired, bundled
 
 
 def test_repaired_psycopg2_runs_on_a_host_without_libpq(
@@ -201,19 +219,9 @@ def test_repaired_psycopg2_runs_on_a_host_without_libpq(
     setup, clean = libpq_env, pristine
     assert not list((clean.sysroot / "usr" / "lib" / MULTIARCH).glob("libpq.so*"))
     sdist = ["--no-deps", "--no-binary", "psycopg2", "--no-cache-dir", "psycopg2==2.9.10"]
-    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "built", *sdist])
-    (built,) = (tmp_path / "built").glob("*.whl")
-    assert built.name.endswith("-linux_aarch64.whl")
     code = "import psycopg2, psycopg2.extensions; print(psycopg2.extensions.libpq_version())"
-    fails_unrepaired(built, clean, tmp_path / "unrepaired", code, "libpq.so.5")
-    # cross-repair bundles it (and what it links) and tags the wheel manylinux.
-    setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", built])
-    (repaired,) = (tmp_path / "repaired").glob("*.whl")
-    assert re.search(r"-cp311-cp311-manylinux_2_\d+_aarch64\.whl$", repaired.name), repaired.name
-    with zipfile.ZipFile(repaired) as archive:
-        bundled = [name for name in archive.namelist() if name.startswith("psycopg2.libs/")]
-    assert any("/libpq-" in name for name in bundled), bundled
-    clean.run([clean.bin / "pip", "install", "--no-deps", repaired])
+    built, repaired, bundled = build_and_repair(setup, clean, sdist, tmp_path, code, "libpq.so.5")
+    assert any(name.startswith("psycopg2.libs/libpq-") for name in bundled), bundled
     assert int(clean.on_target(code)) > 0
     # --repair: pip's own builds come out repaired.
     again = subprocess.run(
@@ -238,19 +246,6 @@ def test_repaired_psycopg2_runs_on_a_host_without_libpq(
     assert [path.name for path in (tmp_path / "plain").glob("*.whl")] == [built.name]
 
 
-#: A known picture (red rises with x, green with y, blue is constant) through JPEG and back.
-JPEG_CODE = """
-import io, json, PIL.features
-from PIL import Image
-image = Image.new("RGB", (64, 64))
-image.putdata([(4 * x, 4 * y, 128) for y in range(64) for x in range(64)])
-data = io.BytesIO()
-image.save(data, "JPEG", quality=90)
-jpeg = Image.open(io.BytesIO(data.getvalue()))
-print(json.dumps([PIL.features.check("jpg"), jpeg.format, list(jpeg.getpixel((32, 16)))]))
-"""
-
-
 def test_repaired_pillow_decodes_jpeg_on_a_host_without_libjpeg(
     libpq_env: Setup, libpq_sysroot: Path, pristine: Setup, tmp_path: Path
 ) -> None:
@@ -264,18 +259,11 @@ def test_repaired_pillow_decodes_jpeg_on_a_host_without_libjpeg(
     assert done.returncode == 0, done.stderr
     assert not list((clean.sysroot / "usr" / "lib" / MULTIARCH).glob("libjpeg.so*"))
     sdist = ["--no-deps", "--no-binary", "pillow", "--no-cache-dir", "pillow>=11,<12"]
-    setup.run([setup.bin / "pip", "wheel", "-w", tmp_path / "built", *sdist])
-    (built,) = (tmp_path / "built").glob("*.whl")
-    assert built.name.endswith("-linux_aarch64.whl")
-    fails_unrepaired(built, clean, tmp_path / "unrepaired", JPEG_CODE, "libjpeg.so.62")
-    setup.run([setup.bin / "cross-repair", "-w", tmp_path / "repaired", built])
-    (repaired,) = (tmp_path / "repaired").glob("*.whl")
-    assert re.search(r"-cp311-cp311-manylinux_2_\d+_aarch64\.whl$", repaired.name), repaired.name
-    with zipfile.ZipFile(repaired) as archive:
-        bundled = [name for name in archive.namelist() if name.startswith("pillow.libs/")]
-    assert any("/libjpeg-" in name for name in bundled), bundled
+    _, _, bundled = build_and_repair(setup, clean, sdist, tmp_path, JPEG_SCRIPT, "libjpeg.so.62")
+    assert any(name.startswith("pillow.libs/libjpeg-") for name in bundled), bundled
     assert not any("/libz-" in name for name in bundled), bundled  # the policy allows zlib
-    clean.run([clean.bin / "pip", "install", "--no-deps", repaired])
-    found, kind, pixel = json.loads(clean.on_target(JPEG_CODE))
-    assert found and kind == "JPEG"
+    answer = json.loads(clean.on_target(JPEG_SCRIPT))
+    assert answer["features"]["jpg"] and answer["features"]["zlib"]
+    kind, size, pixel = answer["jpeg"]
+    assert kind == "JPEG" and size == [64, 64]
     assert all(abs(got - want) <= 4 for got, want in zip(pixel, (128, 64, 128))), pixel
