@@ -13,10 +13,11 @@ each figure, the medians of N runs and their ratio; nothing here asserts.
     A and B, made alike with ``--compiler-launcher ccache``. Each run starts
     with an empty ``CCACHE_DIR``: A builds every sdist (cold), then B, a new
     environment, builds them again (warm): warm against cold.
-(2) the compiler guard (goal at most 1.03x): A with ``CCACHE_DISABLE=1``
-    against U, an environment made alike whose guard launchers are replaced
+(2) the compiler guard (goal at most 1.03x): G, an environment without
+    launcher, against U, an environment made alike whose guard launchers are replaced
     by symbolic links to the compilers themselves (no guard, no shell), the
-    sysroot given in ``CFLAGS`` and ``LDFLAGS``; runs alternate.
+    sysroot given in ``CFLAGS`` (after the recorded flags, which a ``CFLAGS``
+    replaces) and ``LDFLAGS``; runs alternate.
 (3) a wheelhouse for every HOST_PYTHON (goal at least 8x faster, at most
     0.125x): ``build.py``'s sdists cross-built for each Host against built
     under qemu-user by that Host's own Python and gcc (``build.py``'s side
@@ -114,12 +115,17 @@ def ccache_figures(
 def guard_figures(
     host_python: Path, sdists: Sequence[Path], wheelhouse: Path, work: Path, runs: int
 ) -> List[Figure]:
-    guarded = cross_side("guarded", work / "env a", CCACHE_DISABLE="1")
-    # The one thing the guard adds to a plain compile: the sysroot (setuptools
-    # appends CFLAGS and LDFLAGS to its commands).
+    guarded = cross_side("guarded", make_env(host_python, work / "env g"))
+    # The one thing the guard adds to a plain compile: the sysroot. A CFLAGS
+    # in the environment replaces the recorded flags, so it repeats them.
     flag = f"--sysroot={build.sysroot_of(host_python)}"
     bare_env = unguarded(make_env(host_python, work / "env u"))
-    bare = cross_side("unguarded", bare_env, CFLAGS=flag, LDFLAGS=flag)
+    python = bare_env / "bin" / "cross-python"
+    code = "import sysconfig; print(sysconfig.get_config_var('CFLAGS'))"
+    recorded = subprocess.run(
+        [python, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    bare = cross_side("unguarded", bare_env, CFLAGS=f"{recorded} {flag}", LDFLAGS=flag)
     for side in (guarded, bare):
         for sdist in sdists:
             side.warm_up(sdist, wheelhouse, work / "out" / "warm-up")
@@ -140,7 +146,9 @@ def wheelhouse_figures(
     for number, host_python in enumerate(args.host_python):
         log(f"Host {number + 1} of {len(args.host_python)}: {host_python}")
         cross = cross_side(f"host {number}", make_env(host_python, work / f"env h{number}"))
-        native = setup_emulated(host_python, args.cache, wheelhouse, requires, work, pip)
+        own = work / f"host {number}"  # each Host's emulated venv has its own folder
+        own.mkdir()
+        native = setup_emulated(host_python, args.cache, wheelhouse, requires, own, pip)
         native.name = f"emulated {number}"
         for side in (cross, native):
             for sdist in sdists:
@@ -163,6 +171,13 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     parser.add_argument("--no-emulated", action="store_true", help="skip figure (3)")
     parser.add_argument("--emulated-runs", type=int, default=1, metavar="N")
     parser.add_argument("--sdist", action="append", metavar="SPEC")
+    parser.add_argument(
+        "--figures",
+        nargs="+",
+        choices=("ccache", "guard", "wheelhouse"),
+        default=["ccache", "guard", "wheelhouse"],
+        help="which figures to measure (default: all three)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1 or args.emulated_runs < 1:
         parser.error("--runs and --emulated-runs must be at least 1")
@@ -183,9 +198,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="crossenv-bench-scale-"))
     try:
         first = args.host_python[0]
-        figures = ccache_figures(first, sdists, wheelhouse, work, args.runs)
-        figures += guard_figures(first, sdists, wheelhouse, work, args.runs)
-        if not args.no_emulated:
+        figures: List[Figure] = []
+        if "ccache" in args.figures:
+            figures += ccache_figures(first, sdists, wheelhouse, work, args.runs)
+        if "guard" in args.figures:
+            figures += guard_figures(first, sdists, wheelhouse, work, args.runs)
+        if "wheelhouse" in args.figures and not args.no_emulated:
             small = [fetch_sdist(spec, args.cache) for spec in build.DEFAULT_SDISTS]
             needs = sorted({item for sdist in small for item in build_requires(sdist)})
             fill_wheelhouse(wheelhouse, needs, ())

@@ -25,6 +25,7 @@ for pair in $compilers \
             pkg-config:pkg-config \
             make:make \
             ccache:ccache \
+            sccache:sccache \
             distccd:distcc \
             zsh:zsh \
             fish:fish \

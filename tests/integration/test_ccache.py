@@ -1,4 +1,4 @@
-"""``--compiler-launcher ccache`` across environments, and reproducible wheels.
+"""Compiler caches: ccache across environments, sccache for C and Rust; reproducible wheels.
 
 pip builds each sdist in a new temporary folder and every environment has
 folders of its own, which defeats ccache's default hashing of paths. Here a
@@ -13,16 +13,18 @@ the debug information).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
-from .conftest import Setup, copy_project, make_setup, require
+from .conftest import RUST_RELEASE, Setup, copy_project, make_setup, require
 
 pytestmark = pytest.mark.integration
 
@@ -109,3 +111,51 @@ def test_source_date_epoch_makes_wheels_byte_identical(pair: List[Setup], tmp_pa
     # Without it the wheels differ (file times, the build folder in the debug
     # information): the comparison above can fail.
     assert found[2].keys() == found[0].keys() and found[2] != found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_sccache_caches_c_and_rust_compiles(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """``--compiler-launcher sccache`` reaches the C compiler and, as RUSTC_WRAPPER, cargo."""
+    require("sccache", "sccache")
+    setup = make_setup(
+        tmp_path_factory,
+        "3.11",
+        RUST_RELEASE,
+        "arm64",
+        options=("--compiler-launcher", "sccache"),
+    )
+    env = {
+        **os.environ,
+        "SCCACHE_DIR": str(tmp_path / "sccache dir"),
+        "SCCACHE_SERVER_PORT": str(free_port()),
+    }
+    try:
+        for project in ("rust_setuptools", "meson_ext"):
+            setup.run(
+                [setup.bin / "pip", "install", "--no-deps", copy_project(project, tmp_path)],
+                env=env,
+            )
+        shown = subprocess.run(
+            ["sccache", "--show-stats", "--stats-format", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        subprocess.run(["sccache", "--stop-server"], env=env, capture_output=True, check=False)
+    misses = json.loads(shown)["stats"]["cache_misses"]["counts"]
+    assert misses.get("Rust", 0) >= 1 and misses.get("C/C++", 0) >= 2, misses
+    code = (
+        "import rustdemo, meson_cpp\n"
+        "print(rustdemo.add(1, 2), rustdemo.arch(), meson_cpp.total(10))"
+    )
+    assert setup.on_target(code).split() == ["3", "aarch64", "45"]
