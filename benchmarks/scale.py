@@ -39,8 +39,6 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from run import REPO, Figure
-
 import build
 from build import (
     DEFAULT_CACHE,
@@ -55,6 +53,7 @@ from build import (
     pip_version,
     setup_emulated,
 )
+from run import REPO, Figure
 
 #: Sdists with a good deal of C to compile (a cache saves compiling, not pip's work).
 DEFAULT_SDISTS = ("brotli==1.1.0", "ujson==5.10.0", "msgpack==1.1.0")
