@@ -121,6 +121,8 @@ def test_compiler_as_shell_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert shlex.split(chosen.cc) == [str(tools / "ccache"), gcc, "-mcpu=cortex-a72"]
     # The flags are part of the question, the launcher is not.
     assert runner.calls[0] == [gcc, "-mcpu=cortex-a72", "-dumpmachine"]
+    (tools / "aarch64-linux-gnu-gcc").symlink_to(gcc)
+    monkeypatch.setenv("PATH", str(tools))  # the compiler, and no sccache
     with pytest.raises(ToolchainError, match="compiler launcher 'sccache' not found on PATH"):
         toolchain.choose(
             fixture_vars("debian-bookworm-arm64-3.11.py"),
