@@ -14,6 +14,7 @@ import json
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,14 @@ def build_python(version: str) -> str:
     if not found:
         missing(f"no Build-python {version} on this machine (pyenv or python{version} on PATH)")
     return found
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def require(program: str, package: str) -> None:

@@ -17,14 +17,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
 
-from .conftest import RUST_RELEASE, Setup, copy_project, make_setup, require
+from .conftest import RUST_RELEASE, Setup, copy_project, free_port, make_setup, require
 
 pytestmark = pytest.mark.integration
 
@@ -111,13 +110,6 @@ def test_source_date_epoch_makes_wheels_byte_identical(pair: List[Setup], tmp_pa
     # Without it the wheels differ (file times, the build folder in the debug
     # information): the comparison above can fail.
     assert found[2].keys() == found[0].keys() and found[2] != found[0]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_sccache_caches_c_and_rust_compiles(

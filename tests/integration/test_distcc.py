@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -32,7 +31,15 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from .conftest import Setup, copy_project, elf_machine, make_setup, require, require_toolchain
+from .conftest import (
+    Setup,
+    copy_project,
+    elf_machine,
+    free_port,
+    make_setup,
+    require,
+    require_toolchain,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -49,14 +56,6 @@ DAEMON = (
     *("distccd", "--daemon", "--no-detach", "--listen", "127.0.0.1", "--allow", "127.0.0.1"),
     *("--jobs", "2", "--log-stderr", "--log-level", "info"),
 )
-
-
-def free_port() -> int:
-    """A TCP port of 127.0.0.1 nothing listens on (now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclasses.dataclass
