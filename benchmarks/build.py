@@ -167,6 +167,7 @@ def run(command: Sequence[object], env: Optional[Dict[str, str]] = None) -> str:
     )
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-40:])
+        print(tail, file=sys.stderr)
         raise subprocess.CalledProcessError(proc.returncode, words(command), tail)
     return proc.stdout
 
@@ -306,7 +307,8 @@ class Emulated:
             QEMU_LD_PREFIX=str(root),
             PATH=f"{root / 'usr' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         )
-        self.prefix: List[str] = []
+        # 32-bit Hosts' gcc needs qemu to map statx's file names: nostatx.py
+        self.prefix: List[str] = [sys.executable, str(Path(__file__).with_name("nostatx.py"))]
         python = next(root.glob("usr/bin/python3.[0-9]*[0-9]"))
         probe = [str(python), "-c", CHILD_PROBE]
         if self._works(probe):
@@ -314,7 +316,7 @@ class Emulated:
         unshare = shutil.which("unshare")
         if unshare is None:
             raise SetupError("no binfmt_misc registration for the Host and no unshare")
-        self.prefix = [
+        self.prefix += [
             unshare,
             "--user",
             "--map-root-user",

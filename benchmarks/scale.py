@@ -214,6 +214,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.json is not None:
         context: Dict[str, object] = {
             "runs": args.runs,
+            "emulated_runs": args.emulated_runs,
             "cpus": os.cpu_count(),
             "load_average_start": load_start,
             "load_average_end": load_end,
