@@ -167,7 +167,6 @@ def run(command: Sequence[object], env: Optional[Dict[str, str]] = None) -> str:
     )
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-40:])
-        print(tail, file=sys.stderr)
         raise subprocess.CalledProcessError(proc.returncode, words(command), tail)
     return proc.stdout
 

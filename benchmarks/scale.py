@@ -207,6 +207,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             needs = sorted({item for sdist in small for item in build_requires(sdist)})
             fill_wheelhouse(wheelhouse, needs, ())
             figures += wheelhouse_figures(args, small, needs, wheelhouse, work)
+    except subprocess.CalledProcessError as exc:
+        raise SystemExit(f"scale.py: {exc}\n{exc.output}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_end = build.load_average()
